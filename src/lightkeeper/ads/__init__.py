@@ -1,0 +1,1 @@
+"""The ad-analysis pipeline: ingest -> extract -> indicators -> templates -> link -> networks."""

@@ -1,0 +1,1 @@
+"""Identifier extraction: one pure module per kind of identifier."""
