@@ -1,0 +1,59 @@
+"""Run every extractor over one ad: the extract stage for a single record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lightkeeper.ads.extract.ages import extract_ages
+from lightkeeper.ads.extract.emails import extract_emails
+from lightkeeper.ads.extract.handles import extract_handles
+from lightkeeper.ads.extract.images import extract_image_hashes
+from lightkeeper.ads.extract.phones import extract_phones
+from lightkeeper.ads.extract.places import region_for_place, resolve_place
+from lightkeeper.ads.extract.prices import extract_prices
+from lightkeeper.ads.extract.urls import extract_urls
+from lightkeeper.ads.types import AdRecord, Extraction
+
+DEFAULT_REGION = "US"
+
+
+def extract_ad(record: AdRecord, *, default_region: str = DEFAULT_REGION) -> Extraction:
+    """Everything the extractors find in one ad.
+
+    The phone region comes from the ad's resolved place, else `default_region`. Image paths are
+    resolved against the folder of the file the record came from.
+    """
+    text = record.text
+    place = resolve_place(record.location, text)
+    region = region_for_place(place) or default_region
+    base_dir = Path(record.source).parent if record.source else None
+    return Extraction(
+        phones=extract_phones(text, region=region, structured=record.phone),
+        emails=extract_emails(text, structured=record.email),
+        handles=extract_handles(text),
+        urls=extract_urls(text),
+        prices=extract_prices(text, default_currency=_currency_for(place.country)),
+        ages=extract_ages(text),
+        place=place,
+        image_hashes=extract_image_hashes(record.images, base_dir=base_dir),
+    )
+
+
+_CURRENCIES = {
+    "US": "USD",
+    "CA": "CAD",
+    "GB": "GBP",
+    "MX": "MXN",
+    "ES": "EUR",
+    "FR": "EUR",
+    "DE": "EUR",
+    "IT": "EUR",
+    "PT": "EUR",
+    "NL": "EUR",
+    "IE": "EUR",
+    "AU": "AUD",
+}
+
+
+def _currency_for(country: str | None) -> str:
+    return _CURRENCIES.get(country or "", "USD")

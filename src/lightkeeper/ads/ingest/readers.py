@@ -1,0 +1,193 @@
+"""Streaming readers for ad files: JSONL, JSONL.gz, CSV (optionally .gz) and Parquet.
+
+Each reader yields `RawRow`s one at a time so memory stays flat however large the file is. A row
+that cannot even be decoded (invalid UTF-8, an over-long line, broken JSON) is still yielded, with
+`error` set, so that it can be quarantined with its line number instead of being lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, cast
+
+from lightkeeper.errors import InputError
+
+MAX_LINE_BYTES = (
+    8 * 1024 * 1024
+)  # a body may hold 1,000,000 characters, escaped up to ~6 bytes each
+RAW_KEEP = 1000  # characters of a rejected line kept in the quarantine file
+CSV_LIST_SEPARATOR = "|"
+_CSV_LIST_FIELDS = frozenset({"images"})
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One input row before validation: where it is, its value, or why it is unreadable."""
+
+    source: str
+    line: int
+    value: Any = None
+    raw: str = ""  # the raw text, truncated to RAW_KEEP characters, for the quarantine file
+    error: str | None = None
+
+
+def detect_format(path: Path) -> str:
+    """Return 'jsonl', 'csv' or 'parquet' from the file name (a trailing .gz is allowed)."""
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if name.endswith((".csv", ".tsv")):
+        return "csv"
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    raise InputError(
+        f"{path}: unknown input format; use .jsonl, .jsonl.gz, .csv, .csv.gz or .parquet"
+    )
+
+
+def read_rows(path: Path) -> Iterator[RawRow]:
+    """Stream the rows of one input file, whatever its format. Blank lines are skipped."""
+    fmt = detect_format(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    try:
+        if fmt == "parquet":
+            yield from _read_parquet(path)
+        else:
+            with _open_binary(path) as fh:
+                yield from (_read_jsonl(fh, str(path)) if fmt == "jsonl" else _read_csv(fh, path))
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        raise InputError(f"{path}: cannot read: {e}") from e
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    if path.name.lower().endswith(".gz"):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= RAW_KEEP else text[:RAW_KEEP] + "…"
+
+
+def _read_jsonl(fh: IO[bytes], source: str) -> Iterator[RawRow]:
+    line_no = 0
+    while True:
+        chunk = fh.readline(MAX_LINE_BYTES + 1)
+        if not chunk:
+            return
+        line_no += 1
+        if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
+            head = chunk[:RAW_KEEP].decode("utf-8", "replace")
+            _skip_rest_of_line(fh)
+            reason = f"line longer than {MAX_LINE_BYTES} bytes"
+            yield RawRow(source, line_no, raw=_truncate(head), error=reason)
+            continue
+        if not chunk.strip():
+            continue
+        yield _decode_json_line(chunk, source, line_no)
+
+
+def _skip_rest_of_line(fh: IO[bytes]) -> None:
+    while True:
+        rest = fh.readline(MAX_LINE_BYTES)
+        if not rest or rest.endswith(b"\n"):
+            return
+
+
+def _decode_json_line(chunk: bytes, source: str, line_no: int) -> RawRow:
+    try:
+        text = chunk.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raw = _truncate(chunk.decode("utf-8", "replace"))
+        return RawRow(source, line_no, raw=raw, error=f"invalid UTF-8 at byte {e.start}")
+    raw = _truncate(text.rstrip("\r\n"))
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        return RawRow(
+            source, line_no, raw=raw, error=f"unparsable JSON: {e.msg} at column {e.colno}"
+        )
+    except RecursionError:
+        return RawRow(source, line_no, raw=raw, error="unparsable JSON: nested too deeply")
+    return RawRow(source, line_no, value=value, raw=raw)
+
+
+def _read_csv(fh: IO[bytes], path: Path) -> Iterator[RawRow]:
+    source = str(path)
+    delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
+    with io.TextIOWrapper(fh, encoding="utf-8", errors="surrogateescape", newline="") as text:
+        yield from _csv_rows(csv.reader(text, delimiter=delimiter), source)
+
+
+def _csv_rows(reader: Any, source: str) -> Iterator[RawRow]:
+    csv.field_size_limit(MAX_LINE_BYTES)
+    try:
+        header = next(reader, None)
+    except csv.Error as e:
+        raise InputError(f"{source}: cannot read the CSV header: {e}") from e
+    if header is None:
+        return
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield RawRow(source, start, raw="", error=f"unparsable CSV: {e}")
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        yield _csv_row(header, cells, source, start)
+
+
+def _csv_row(header: list[str], cells: list[str], source: str, line_no: int) -> RawRow:
+    joined = ",".join(cells)
+    if any(_has_surrogate(c) for c in cells):
+        raw = _truncate(joined.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+        return RawRow(source, line_no, raw=raw, error="invalid UTF-8")
+    raw = _truncate(joined)
+    if len(cells) != len(header):
+        reason = f"wrong number of CSV fields: {len(cells)} where the header has {len(header)}"
+        return RawRow(source, line_no, raw=raw, error=reason)
+    value: dict[str, Any] = {}
+    for name, cell in zip(header, cells, strict=True):
+        if cell == "":
+            continue  # an empty CSV cell is an absent value
+        value[name] = _csv_list(cell) if name in _CSV_LIST_FIELDS else cell
+    return RawRow(source, line_no, value=value, raw=raw)
+
+
+def _csv_list(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(CSV_LIST_SEPARATOR) if part.strip()]
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _read_parquet(path: Path) -> Iterator[RawRow]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    source = str(path)
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as e:
+        raise InputError(f"{source}: not a readable Parquet file: {e}") from e
+    row_no = 0
+    for batch in pf.iter_batches(batch_size=4096):
+        for value in batch.to_pylist():
+            row_no += 1
+            raw = _truncate(json.dumps(value, default=str, ensure_ascii=False))
+            yield RawRow(source, row_no, value=value, raw=raw)

@@ -1,0 +1,221 @@
+"""`lightkeeper analyze`: run the pipeline stages over input files and write the outputs.
+
+This module does the I/O around the pure stages: it streams records from ingest in batches,
+extracts each batch, and writes ads.parquet, quarantine.jsonl and summary.json into the output
+folder. Memory stays flat: only one batch is held at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow.parquet as pq
+
+from lightkeeper import __version__
+from lightkeeper.ads.extract.ad import DEFAULT_REGION, extract_ad
+from lightkeeper.ads.ingest import IngestCounts, Rejection, detect_format, ingest
+from lightkeeper.ads.table import ADS_SCHEMA, ads_table
+from lightkeeper.ads.types import AdRecord, Extraction
+from lightkeeper.errors import InputError, OutputError
+
+TOP_N = 10
+ProgressFn = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzeOptions:
+    """Options of one analysis run."""
+
+    default_region: str = DEFAULT_REGION
+    batch_size: int = 2000
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Running totals kept while batches stream through."""
+
+    timings: Counter[str] = field(default_factory=Counter)
+    top: dict[str, Counter[str]] = field(
+        default_factory=lambda: {k: Counter() for k in ("phones", "emails", "handles")}
+    )
+    with_any: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+
+
+def check_inputs(paths: Sequence[Path]) -> None:
+    """Raise InputError unless every input exists, is a readable file of a known format."""
+    if not paths:
+        raise InputError("no input file given")
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
+        if not path.is_file():
+            raise InputError(f"{path}: not a regular file")
+        detect_format(path)
+        if not os.access(path, os.R_OK):
+            raise InputError(f"{path}: not readable (permission denied)")
+
+
+def prepare_output_dir(out_dir: Path) -> None:
+    """Create the output folder and check it is writable, or raise OutputError."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".lightkeeper-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise OutputError(f"{out_dir}: cannot write the output folder: {e.strerror or e}") from e
+
+
+def count_rows_hint(paths: Sequence[Path]) -> int | None:
+    """A cheap estimate of the number of rows, for a progress bar; None when unknown."""
+    total = 0
+    for path in paths:
+        if path.name.lower().endswith(".gz"):
+            return None
+        if detect_format(path) == "parquet":
+            total += pq.ParquetFile(path).metadata.num_rows
+            continue
+        with path.open("rb") as fh:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    return total
+
+
+def analyze(
+    paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    options: AnalyzeOptions = AnalyzeOptions(),
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """Analyse the input files into `out_dir` and return the summary (also in summary.json)."""
+    check_inputs(paths)
+    prepare_output_dir(out_dir)
+    started = time.perf_counter()
+    counts = IngestCounts()
+    tally = _Tally()
+    ads_tmp = out_dir / "ads.parquet.tmp"
+    try:
+        with (
+            (out_dir / "quarantine.jsonl").open("w", encoding="utf-8") as quarantine,
+            pq.ParquetWriter(ads_tmp, ADS_SCHEMA, compression="zstd") as writer,
+        ):
+            items = ingest(paths, counts=counts)
+            for batch in _batches(items, quarantine, tally, options.batch_size):
+                _process_batch(batch, writer, tally, options)
+                if progress is not None:
+                    progress(counts.lines)
+        ads_tmp.replace(out_dir / "ads.parquet")
+    except OSError as e:
+        raise OutputError(f"{out_dir}: cannot write results: {e.strerror or e}") from e
+    tally.timings["total"] = time.perf_counter() - started
+    summary = build_summary(paths, out_dir, counts, tally)
+    write_json(out_dir / "summary.json", summary)
+    return summary
+
+
+def _batches(
+    items: Iterable[AdRecord | Rejection], quarantine: IO[str], tally: _Tally, size: int
+) -> Iterable[list[AdRecord]]:
+    batch: list[AdRecord] = []
+    t0 = time.perf_counter()
+    for item in items:
+        if isinstance(item, Rejection):
+            quarantine.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+            tally.reasons[reason_category(item.reason)] += 1
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            tally.timings["ingest"] += time.perf_counter() - t0
+            yield batch
+            batch = []
+            t0 = time.perf_counter()
+    tally.timings["ingest"] += time.perf_counter() - t0
+    if batch:
+        yield batch
+
+
+def _process_batch(
+    batch: list[AdRecord], writer: pq.ParquetWriter, tally: _Tally, options: AnalyzeOptions
+) -> None:
+    t0 = time.perf_counter()
+    extractions = [extract_ad(rec, default_region=options.default_region) for rec in batch]
+    t1 = time.perf_counter()
+    writer.write_table(ads_table(batch, extractions))
+    t2 = time.perf_counter()
+    tally.timings["extract"] += t1 - t0
+    tally.timings["write"] += t2 - t1
+    _count_identifiers(extractions, tally)
+
+
+def _count_identifiers(extractions: list[Extraction], tally: _Tally) -> None:
+    for ext in extractions:
+        for kind in ("phones", "emails", "handles"):
+            values: list[str] = getattr(ext, kind)
+            if values:
+                tally.with_any[kind] += 1
+                tally.top[kind].update(values)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def reason_category(reason: str) -> str:
+    """Group quarantine reasons that differ only in numbers or details (for the summary)."""
+    head = reason.split(":", 1)[0] if reason.startswith(("unparsable", "wrong type")) else reason
+    return _DIGITS.sub("N", head)
+
+
+def build_summary(
+    paths: Sequence[Path], out_dir: Path, counts: IngestCounts, tally: _Tally
+) -> dict[str, Any]:
+    """The summary of one run: accounting, identifiers found, timings."""
+    total = tally.timings["total"]
+    return {
+        "lightkeeper_version": __version__,
+        "inputs": [str(p) for p in paths],
+        "output_dir": str(out_dir),
+        "counts": {
+            "input_lines": counts.lines,
+            "analysed": counts.analysed,
+            "duplicates": counts.duplicates,
+            "quarantined": counts.quarantined,
+            "new_versions": counts.new_versions,
+            "warnings": counts.warnings,
+            "balanced": counts.balanced,
+        },
+        "accounting": f"{counts.lines} input lines = {counts.analysed} analysed + "
+        f"{counts.duplicates} duplicates + {counts.quarantined} quarantined",
+        "quarantine_reasons": dict(tally.reasons.most_common()),
+        "warnings": counts.warning_samples,
+        "identifiers": {
+            kind: {
+                "ads_with_any": tally.with_any[kind],
+                "distinct": len(tally.top[kind]),
+                "top": tally.top[kind].most_common(TOP_N),
+            }
+            for kind in ("phones", "emails", "handles")
+        },
+        "timings_seconds": {k: round(v, 4) for k, v in sorted(tally.timings.items())},
+        "ads_per_second": round(counts.analysed / total, 1) if total > 0 else None,
+        "outputs": {
+            "ads": str(out_dir / "ads.parquet"),
+            "quarantine": str(out_dir / "quarantine.jsonl"),
+            "summary": str(out_dir / "summary.json"),
+        },
+    }
+
+
+def write_json(path: Path, value: Any) -> None:
+    """Write JSON atomically (temp file then rename)."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
