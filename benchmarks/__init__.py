@@ -1,0 +1,1 @@
+"""Benchmarks: figures the issues name, measured against baselines run in the same process."""
