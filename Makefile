@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 DEMO_ADS ?= 20000
 
-.PHONY: install demo test lint typecheck pytest bench lock clean
+.PHONY: install browser demo test lint typecheck pytest bench lock clean
 
 install: $(STAMP)
 
@@ -28,7 +28,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+# Debian's chromium for the real-browser tests of the HTML report (installed when missing).
+browser:
+	@bash scripts/ensure-chromium.sh
+
+pytest: install browser
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck pytest
