@@ -84,13 +84,17 @@ def analyze(
     region: Annotated[
         str, typer.Option(help="Phone region for ads whose location is unknown.")
     ] = "US",
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes for the per-ad stages (default: all cores)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Analyse ad files into OUT: ads.parquet, quarantine.jsonl, summary.json."""
     from lightkeeper.ads.pipeline import AnalyzeOptions, analyze, check_inputs, count_rows_hint
 
     check_inputs(inputs)
-    options = AnalyzeOptions(default_region=region.upper())
+    options = AnalyzeOptions(default_region=region.upper(), workers=workers)
     if quiet:
         summary = analyze(inputs, out, options=options)
     else:
