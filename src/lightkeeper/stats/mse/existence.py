@@ -1,0 +1,157 @@
+"""Does a model's maximum likelihood estimate exist, and are its parameters identifiable?
+
+Existence is the linear-programming test of Fienberg and Rinaldo (2012) as SparseMSE's
+``checkident`` sets it up (Chan, Silverman and Vincent, arXiv 1902.05156): the MLE exists
+exactly when some strictly positive table has the same sufficient statistics as the data,
+that is when ``max s`` subject to ``A x = A n``, ``x >= s``, ``x >= 0`` is positive.
+Identifiability is full column rank of the model's design.
+
+Both answers depend on the data only through which cells are zero, so they are cached by
+(support, model). A converged fit is also a certificate: its fitted means are a strictly
+positive table with the data's sufficient statistics (the likelihood equations), so when a
+fit converged with every mean clearly positive the linear program is not needed at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linprog
+
+from lightkeeper.stats.mse.design import (
+    BoolArray,
+    FloatArray,
+    Layout,
+    empty_pairs,
+    model_matrix,
+    removed_cells,
+)
+
+LP_TOLERANCE = 1e-7
+CERTIFICATE_MIN_MEAN = 1e-4
+CERTIFICATE_MAX_RESIDUAL = 1e-8
+
+
+@dataclass(frozen=True)
+class ModelCheck:
+    """Outcome of the two checks on one model and one data set."""
+
+    exists: bool
+    identifiable: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when the model can be fitted and reported."""
+        return self.exists and self.identifiable
+
+    @property
+    def code(self) -> int:
+        """SparseMSE's ``checkident`` code: 0 fine, 1 no MLE, 2 not identifiable, 3 both."""
+        return int(not self.exists) + 2 * int(not self.identifiable)
+
+
+class ExistenceChecker:
+    """Cached existence and identifiability checks for models over one layout.
+
+    Not thread-safe; give each worker process its own. ``lp_runs`` counts the linear
+    programs actually solved, for benchmarks.
+    """
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.lp_runs = 0
+        self._rank_ok: dict[tuple[int, int], bool] = {}
+        self._exists: dict[tuple[bytes, int], bool] = {}
+
+    def check(self, counts: npt.NDArray[np.int64], pairs: int) -> ModelCheck:
+        """Both checks for the model with pair mask ``pairs`` on the cell ``counts``."""
+        return ModelCheck(
+            exists=self.exists(counts, pairs), identifiable=self.identifiable(counts, pairs)
+        )
+
+    def identifiable(self, counts: npt.NDArray[np.int64], pairs: int) -> bool:
+        """Whether the model's design (with empty overlaps dropped) has full column rank."""
+        fixed = pairs & empty_pairs(self.layout, counts)
+        return self.identifiable_design(pairs & ~fixed, fixed)
+
+    def identifiable_design(self, fitted: int, fixed: int) -> bool:
+        """Full column rank of the design with ``fitted`` pairs and ``fixed`` pairs dropped."""
+        key = (fitted, fixed)
+        cached = self._rank_ok.get(key)
+        if cached is None:
+            matrix = model_matrix(self.layout, fitted, ~removed_cells(self.layout, fixed))
+            cached = bool(np.linalg.matrix_rank(matrix) == matrix.shape[1])
+            self._rank_ok[key] = cached
+        return cached
+
+    def exists(self, counts: npt.NDArray[np.int64], pairs: int) -> bool:
+        """Whether the (extended) MLE of the model exists, by the linear program (cached)."""
+        key = (np.packbits(counts > 0).tobytes(), pairs)
+        cached = self._exists.get(key)
+        if cached is None:
+            cached = self._solve_lp(counts, pairs)
+            self._exists[key] = cached
+        return cached
+
+    def certifies(
+        self,
+        counts: npt.NDArray[np.int64],
+        pairs: int,
+        mu: FloatArray,
+        cells: BoolArray,
+    ) -> bool:
+        """Whether fitted means ``mu`` prove that the model's MLE exists.
+
+        True only if every list has a case, every kept cell's mean is clearly positive and
+        the likelihood equations hold; the proof is then cached for the data's support.
+        """
+        if np.any(counts @ self.layout.cells.astype(np.int64) == 0):
+            return False
+        fixed = pairs & empty_pairs(self.layout, counts)
+        matrix = model_matrix(self.layout, pairs & ~fixed, cells)
+        kept_mu = mu[cells]
+        if kept_mu.size == 0 or float(kept_mu.min()) < CERTIFICATE_MIN_MEAN:
+            return False
+        residual = matrix.T @ (counts[cells] - kept_mu)
+        if float(np.max(np.abs(residual))) > CERTIFICATE_MAX_RESIDUAL * max(1.0, counts.sum()):
+            return False
+        self._exists[(np.packbits(counts > 0).tobytes(), pairs)] = True
+        return True
+
+    def _solve_lp(self, counts: npt.NDArray[np.int64], pairs: int) -> bool:
+        self.lp_runs += 1
+        fixed = pairs & empty_pairs(self.layout, counts)
+        cells = ~removed_cells(self.layout, fixed)
+        return lp_objective(model_matrix(self.layout, pairs & ~fixed, cells), counts[cells]) > (
+            LP_TOLERANCE
+        )
+
+
+def lp_objective(design: FloatArray, counts: npt.NDArray[np.int64]) -> float:
+    """Optimum of SparseMSE's existence linear program (0 when the MLE does not exist).
+
+    Maximise ``s`` over ``x >= 0, s >= 0`` subject to ``design' x = design' counts`` and
+    ``x_c >= s`` for every cell ``c``.
+    """
+    n_cells, n_params = design.shape
+    target = design.T @ counts.astype(np.float64)
+    objective = np.zeros(n_cells + 1)
+    objective[-1] = -1.0
+    a_eq = np.hstack([design.T, np.zeros((n_params, 1))])
+    a_ub = np.hstack([-np.eye(n_cells), np.ones((n_cells, 1))])
+    result = linprog(
+        objective,
+        A_ub=a_ub,
+        b_ub=np.zeros(n_cells),
+        A_eq=a_eq,
+        b_eq=target,
+        bounds=(0, None),
+        method="highs",
+    )
+    if result.status != 0:
+        # x = counts, s = 0 is always feasible and s <= total count, so anything else
+        # is a solver failure; treat it as "cannot show that the MLE exists".
+        return 0.0
+    return float(-result.fun)

@@ -1,0 +1,306 @@
+"""Model selection for many data sets at once: SparseMSE's stepwise rule, AIC and BIC.
+
+Every function takes a (B, C) matrix of cell counts (one data set per row: the data, a
+bootstrap replicate or a jackknife sample) and runs the selection in lock-step over the rows,
+so each step is one batched fit instead of B small ones.
+
+Stepwise (Chan, Silverman and Vincent; SparseMSE ``stepwisefit``): start from main effects;
+for each two-list interaction not yet in the model, the number of cases on both lists has,
+under the current model, a Poisson distribution whose mean is the sum of the fitted values
+of the cells holding both lists; its p-value is ``min(P(X <= n), P(X >= n))``. Add the term
+with the smallest p-value (ties: the first pair) among those whose model has an existing,
+identifiable MLE, while that p-value is below the threshold.
+
+AIC and BIC: a downhill search from main effects over models that differ by one two-list
+term (added or removed), moving to the best neighbour that passes both checks while the
+criterion falls. Parameters fixed at minus infinity count as parameters, as in SparseMSE's
+adjusted AIC; BIC uses the log of the number of people observed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import pdtr, pdtrc
+
+from lightkeeper.stats.mse.design import BoolArray, FloatArray, Layout
+from lightkeeper.stats.mse.existence import ExistenceChecker
+from lightkeeper.stats.mse.fit import BatchFit, fit_batch, model_masks, poisson_loglik
+
+Criterion = Literal["aic", "bic"]
+IntArray = npt.NDArray[np.int64]
+NEIGHBOUR_MAX_ITER = 40
+
+
+@dataclass
+class Selection:
+    """Selected model and its fit for every row of a batch.
+
+    ``paths[r]`` lists the pairs in the order they entered row ``r``'s model (for AIC/BIC,
+    the order of the final model's pairs); ``fixed`` marks pairs fixed at minus infinity.
+    """
+
+    pair_masks: IntArray
+    paths: list[list[int]]
+    beta: FloatArray
+    mu: FloatArray
+    intercept_var: FloatArray
+    loglik: FloatArray
+    converged: BoolArray
+    observed: IntArray
+    fixed: BoolArray
+
+    @property
+    def estimates(self) -> FloatArray:
+        """Estimated population size: observed plus ``exp(intercept)``."""
+        return np.asarray(self.observed + np.exp(self.beta[:, 0]), dtype=np.float64)
+
+
+def fit_models(layout: Layout, counts: IntArray, pair_masks: IntArray) -> Selection:
+    """Fit the given model (a pair mask) to each row, without any check."""
+    masks = model_masks(layout, counts, pair_masks)
+    fit = fit_batch(layout, counts, masks)
+    return _selection(
+        counts,
+        pair_masks.copy(),
+        [[*_bits(int(p))] for p in pair_masks],
+        fit,
+        masks.cells,
+        masks.fixed_pairs,
+    )
+
+
+def select_stepwise(
+    layout: Layout, counts: IntArray, *, pthresh: float, checker: ExistenceChecker
+) -> Selection:
+    """SparseMSE's stepwise selection on every row (see the module docstring)."""
+    rows = counts.shape[0]
+    state = fit_models(layout, counts, np.zeros(rows, dtype=np.int64))
+    overlaps = counts @ layout.pair_cells.astype(np.int64)
+    # With a list nobody is on, the existence test fails for every model, so SparseMSE keeps
+    # the main effects; skipping the search gives the same answer without the programs.
+    empty_list = np.any(counts @ layout.cells.astype(np.int64) == 0, axis=1)
+    active = ~empty_list if pthresh > 0 else np.zeros(rows, dtype=bool)
+    while np.any(active):
+        idx = np.flatnonzero(active)
+        pvals = _pair_pvalues(overlaps[idx], state.mu[idx] @ layout.pair_cells)
+        pvals[_in_model(state.pair_masks[idx], layout.n_pairs)] = np.inf
+        order = np.argsort(pvals, axis=1, kind="stable")
+        grew = _add_best_terms(layout, counts, state, idx, pvals, order, pthresh, checker)
+        active[idx[~grew]] = False
+    return state
+
+
+def select_by_criterion(
+    layout: Layout, counts: IntArray, *, criterion: Criterion, checker: ExistenceChecker
+) -> Selection:
+    """Downhill search by AIC or BIC on every row (see the module docstring)."""
+    rows = counts.shape[0]
+    state = fit_models(layout, counts, np.zeros(rows, dtype=np.int64))
+    penalty = 2.0 if criterion == "aic" else np.log(np.maximum(counts.sum(axis=1), 2))
+    penalty = np.broadcast_to(np.asarray(penalty, dtype=np.float64), (rows,))
+    empty_list = np.any(counts @ layout.cells.astype(np.int64) == 0, axis=1)
+    current = _criterion(layout, state.loglik, state.pair_masks, penalty)
+    active = ~empty_list
+    while np.any(active):
+        idx = np.flatnonzero(active)
+        moved = _move_downhill(layout, counts, state, idx, penalty, current, checker)
+        active[idx[~moved]] = False
+    for r in range(rows):
+        state.paths[r] = _bits(int(state.pair_masks[r]))
+    return state
+
+
+def _add_best_terms(
+    layout: Layout,
+    counts: IntArray,
+    state: Selection,
+    idx: IntArray,
+    pvals: FloatArray,
+    order: IntArray,
+    pthresh: float,
+    checker: ExistenceChecker,
+) -> BoolArray:
+    """Try each row's candidates in p-value order; return which rows took a new term."""
+    grew = np.zeros(idx.size, dtype=bool)
+    pointer = np.zeros(idx.size, dtype=np.int64)
+    pending = np.arange(idx.size)
+    while pending.size:
+        pending = pending[pointer[pending] < layout.n_pairs]
+        cand = order[pending, pointer[pending]]
+        below = pvals[pending, cand] < pthresh
+        pending, cand = pending[below], cand[below]
+        if pending.size == 0:
+            break
+        new_masks = state.pair_masks[idx[pending]] | (np.int64(1) << cand)
+        ident = np.array(
+            [
+                checker.identifiable(counts[idx[k]], int(mask))
+                for k, mask in zip(pending, new_masks, strict=True)
+            ],
+            dtype=bool,
+        )
+        accepted = np.zeros(pending.size, dtype=bool)
+        if np.any(ident):
+            accepted[ident] = _fit_and_accept(
+                layout, counts, state, idx[pending[ident]], new_masks[ident], cand[ident], checker
+            )
+        grew[pending[accepted]] = True
+        pending = pending[~accepted]
+        pointer[pending] += 1
+    return grew
+
+
+def _fit_and_accept(
+    layout: Layout,
+    counts: IntArray,
+    state: Selection,
+    rows: IntArray,
+    new_masks: IntArray,
+    added: IntArray,
+    checker: ExistenceChecker,
+) -> BoolArray:
+    """Fit candidate models warm-started from the current ones; keep those that exist."""
+    masks = model_masks(layout, counts[rows], new_masks)
+    fit = fit_batch(layout, counts[rows], masks, beta0=state.beta[rows])
+    accepted = np.zeros(rows.size, dtype=bool)
+    for k, row in enumerate(rows):
+        mask = int(new_masks[k])
+        ok = fit.converged[k] and checker.certifies(counts[row], mask, fit.mu[k], masks.cells[k])
+        accepted[k] = ok or checker.exists(counts[row], mask)
+    take = np.flatnonzero(accepted)
+    _update(state, counts, rows[take], new_masks[take], fit, masks.cells, masks.fixed_pairs, take)
+    for k in take:
+        state.paths[int(rows[k])].append(int(added[k]))
+    return accepted
+
+
+def _move_downhill(
+    layout: Layout,
+    counts: IntArray,
+    state: Selection,
+    idx: IntArray,
+    penalty: FloatArray,
+    current: FloatArray,
+    checker: ExistenceChecker,
+) -> BoolArray:
+    """Move each row to its best passing neighbour if that lowers the criterion."""
+    n_pairs = layout.n_pairs
+    rows = np.repeat(idx, n_pairs)
+    toggles = np.tile(np.arange(n_pairs, dtype=np.int64), idx.size)
+    new_masks = state.pair_masks[rows] ^ (np.int64(1) << toggles)
+    masks = model_masks(layout, counts[rows], new_masks)
+    fit = fit_batch(
+        layout, counts[rows], masks, beta0=state.beta[rows], max_iter=NEIGHBOUR_MAX_ITER
+    )
+    loglik = poisson_loglik(counts[rows], fit, masks.cells)
+    values = _criterion(layout, loglik, new_masks, penalty[rows]).reshape(idx.size, n_pairs)
+    moved = np.zeros(idx.size, dtype=bool)
+    for k, row in enumerate(idx):
+        for t in np.argsort(values[k], kind="stable"):
+            if not values[k, t] < current[row] - 1e-9:
+                break
+            j = k * n_pairs + int(t)
+            mask = int(new_masks[j])
+            if not checker.identifiable(counts[row], mask):
+                continue
+            certified = fit.converged[j] and checker.certifies(
+                counts[row], mask, fit.mu[j], masks.cells[j]
+            )
+            if certified or checker.exists(counts[row], mask):
+                pick = np.array([j])
+                _update(
+                    state,
+                    counts,
+                    np.array([row]),
+                    new_masks[pick],
+                    fit,
+                    masks.cells,
+                    masks.fixed_pairs,
+                    pick,
+                )
+                current[row] = values[k, t]
+                moved[k] = True
+                break
+    return moved
+
+
+def _update(
+    state: Selection,
+    counts: IntArray,
+    rows: IntArray,
+    new_masks: IntArray,
+    fit: BatchFit,
+    cells: BoolArray,
+    fixed: BoolArray,
+    take: IntArray,
+) -> None:
+    if rows.size == 0:
+        return
+    state.pair_masks[rows] = new_masks
+    state.beta[rows] = fit.beta[take]
+    state.mu[rows] = fit.mu[take]
+    state.intercept_var[rows] = fit.intercept_var[take]
+    state.converged[rows] = fit.converged[take]
+    state.fixed[rows] = fixed[take]
+    sub = BatchFit(
+        fit.beta[take],
+        fit.mu[take],
+        fit.deviance[take],
+        fit.converged[take],
+        fit.intercept_var[take],
+    )
+    state.loglik[rows] = poisson_loglik(counts[rows], sub, cells[take])
+
+
+def _selection(
+    counts: IntArray,
+    pair_masks: IntArray,
+    paths: list[list[int]],
+    fit: BatchFit,
+    cells: BoolArray,
+    fixed: BoolArray,
+) -> Selection:
+    return Selection(
+        pair_masks=pair_masks,
+        paths=paths,
+        beta=fit.beta.copy(),
+        mu=fit.mu.copy(),
+        intercept_var=fit.intercept_var.copy(),
+        loglik=poisson_loglik(counts, fit, cells),
+        converged=fit.converged.copy(),
+        observed=counts.sum(axis=1),
+        fixed=fixed.copy(),
+    )
+
+
+def _criterion(
+    layout: Layout, loglik: FloatArray, pair_masks: IntArray, penalty: FloatArray
+) -> FloatArray:
+    n_params = 1 + layout.m + _in_model(pair_masks, layout.n_pairs).sum(axis=1)
+    return np.asarray(-2.0 * loglik + penalty * n_params, dtype=np.float64)
+
+
+def _pair_pvalues(observed: IntArray, expected: FloatArray) -> FloatArray:
+    """SparseMSE's two-sided-by-minimum Poisson p-value of each pair's overlap count."""
+    lower = pdtr(observed, expected)
+    upper = np.where(observed > 0, pdtrc(np.maximum(observed - 1, 0), expected), 1.0)
+    return np.asarray(np.minimum(lower, upper), dtype=np.float64)
+
+
+def _in_model(pair_masks: IntArray, n_pairs: int) -> BoolArray:
+    bits = np.arange(n_pairs, dtype=np.int64)
+    return ((pair_masks[:, None] >> bits[None, :]) & 1).astype(bool)
+
+
+def _bits(mask: int) -> list[int]:
+    out, pair = [], 0
+    while mask:
+        if mask & 1:
+            out.append(pair)
+        mask >>= 1
+        pair += 1
+    return out
