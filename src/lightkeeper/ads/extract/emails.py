@@ -1,0 +1,200 @@
+"""Email addresses in ad text, including the obfuscated forms ads use to dodge filters.
+
+An address is found from its "@" (or a stand-in for it: "at", "(at)", "[at]", "{at}", "<at>",
+"arroba", "&#64;"), then the local part is read to the left and the domain to the right, where
+dots may also be written "dot", "(dot)", "punto" or spaced out. The weaker the disguise evidence,
+the stricter the check: a plain "name@site.tld" accepts any alphabetic TLD, a spelled-out one
+needs a known TLD and a local part that is not an ordinary word ("email me at ...").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lightkeeper.ads.extract.urls import KNOWN_TLDS
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """The whitespace-separated words of `words`, for the word lists below."""
+    return frozenset(words.split())
+
+
+_MAX_LOCAL = 64
+_MAX_DOMAIN = 253
+_LEFT_WINDOW = 96
+
+_ANCHOR = re.compile(r"@|&#0*64;|\bat\b|\barroba\b")
+_LOCAL_DOT = r"(?:\.|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*|\s+(?:dot|punto)\s+)"
+_LOCAL = re.compile(rf"[a-z0-9_%+-]+(?:{_LOCAL_DOT}[a-z0-9_%+-]+)*\Z")
+_LOCAL_SPLIT = re.compile(_LOCAL_DOT)
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN_DOT = r"\s*\.\s*|\s*[(\[{<]\s*(?:dot|punto|\.)\s*[)\]}>]\s*|\s+(?:dot|punto)\s+|,"
+_DOMAIN = re.compile(rf"{_LABEL}(?:(?:{_DOMAIN_DOT}){_LABEL}){{0,5}}")
+_DOMAIN_SPLIT = re.compile(rf"({_DOMAIN_DOT})")
+_BARE_TLD = re.compile(r"\s+(com|net|es|mx|ca|us|fr|de|it)\b")
+_ALPHA_TLD = re.compile(r"[a-z]{2,24}")
+_OPENERS = "([{<"
+_CLOSERS = ")]}>"
+
+# Mail providers whose domain ads often leave unfinished ("sara23 at gmail"): only those where
+# one TLD is the obvious reading.
+_PROVIDER_TLD = {
+    "gmail": "com",
+    "googlemail": "com",
+    "icloud": "com",
+    "protonmail": "com",
+    "yahoo": "com",
+    "hotmail": "com",
+    "outlook": "com",
+    "aol": "com",
+    "ymail": "com",
+}
+
+# Words that stand before a spelled-out "at" in ordinary sentences ("email me at ...",
+# "find her at ...") or are platform names ("IG @ name"): never a local part of a disguised address.
+_NOT_LOCAL = _word_set(
+    """me us him her them you it i we they is are am be was were here there now only also
+    email e-mail mail correo contact contacto contactame write escribe escribeme reach find
+    follow text call message msg dm available disponible located stay staying meet see
+    ig insta instagram snap snapchat sc kik tg telegram twitter x of onlyfans whatsapp wa
+    and or y o the a an to at in on by for from with de en la el mi su im its thats whats"""
+)
+
+
+def extract_emails(text: str, *, structured: str | None = None) -> list[str]:
+    """Email addresses in `text` (and in the `structured` email field), lower-case.
+
+    In order of first appearance without repeats, the structured field first. Decodes "name at
+    domain dot com", "(at)/(dot)", "[at]", "{at}", "<at>", "name @ domain . com", Spanish
+    "arroba"/"punto" and full-width characters; validates the shape of every result.
+    """
+    found: list[str] = []
+    for source in (structured, text):
+        if source:
+            for email in _emails_in(source):
+                if email not in found:
+                    found.append(email)
+    return found
+
+
+def _emails_in(text: str) -> list[str]:
+    """Every address in one text, in order, possibly with repeats."""
+    if not text.isascii():
+        # Full-width "＠" and "．" and other compatibility forms become plain ASCII.
+        text = unicodedata.normalize("NFKC", text)
+    low = text.lower()
+    if "@" not in low and "at" not in low and "&#" not in low and "arroba" not in low:
+        return []
+    emails: list[str] = []
+    for anchor in _ANCHOR.finditer(low):
+        email = _email_at(low, anchor.start(), anchor.end())
+        if email is not None:
+            emails.append(email)
+    return emails
+
+
+def _email_at(low: str, start: int, end: int) -> str | None:
+    """The address around the "@" stand-in at low[start:end], or None."""
+    token = low[start:end]
+    left, opened = _separator_left(low, start)
+    right, closed = _separator_right(low, end)
+    if opened != closed:
+        return None
+    spaced = left < start or right > end
+    if token in ("at", "arroba"):
+        if not (opened or (left < start and right > end)):
+            return None  # "at" glued to a word is part of that word
+        kind = "bracket" if opened else "spoken"
+    else:
+        kind = "spaced" if spaced or opened else "tight"
+    local = _local_part(low, left, kind=kind)
+    if local is None:
+        return None
+    domain = _domain_part(low, right, kind=kind)
+    if domain is None:
+        return None
+    return f"{local}@{domain}"
+
+
+def _separator_left(low: str, start: int) -> tuple[int, bool]:
+    """Where the separator begins when extended left over spaces and an opening bracket."""
+    i = _skip_spaces_left(low, start)
+    if i > 0 and low[i - 1] in _OPENERS:
+        return _skip_spaces_left(low, i - 1), True
+    return i, False
+
+
+def _separator_right(low: str, end: int) -> tuple[int, bool]:
+    """Where the separator ends when extended right over a closing bracket and spaces."""
+    i = _skip_spaces_right(low, end)
+    if i < len(low) and low[i] in _CLOSERS:
+        return _skip_spaces_right(low, i + 1), True
+    return i, False
+
+
+def _skip_spaces_left(low: str, i: int) -> int:
+    while i > 0 and low[i - 1] in " \t":
+        i -= 1
+    return i
+
+
+def _skip_spaces_right(low: str, i: int) -> int:
+    while i < len(low) and low[i] in " \t":
+        i += 1
+    return i
+
+
+def _local_part(low: str, end: int, *, kind: str) -> str | None:
+    """The validated local part ending at low[end], dots decoded, or None."""
+    window = low[max(0, end - _LEFT_WINDOW) : end]
+    match = _LOCAL.search(window)
+    if match is None:
+        return None
+    local = ".".join(_LOCAL_SPLIT.split(match.group(0)))
+    if kind != "tight" and local.rsplit(".", 1)[-1] in _NOT_LOCAL:
+        return None
+    if kind == "spoken" and (len(local) < 2 or not any(c.isalpha() for c in local)):
+        return None
+    if len(local) > _MAX_LOCAL or local.startswith(".") or local.endswith(".") or ".." in local:
+        return None
+    return local
+
+
+def _domain_part(low: str, start: int, *, kind: str) -> str | None:
+    """The validated domain starting at low[start], dots decoded, or None."""
+    match = _DOMAIN.match(low, start)
+    if match is None:
+        return None
+    pieces = _DOMAIN_SPLIT.split(match.group(0))
+    labels = pieces[0::2]
+    tight = [sep == "." for sep in pieces[1::2]]
+    if len(labels) == 1:
+        return _provider_domain(low, labels[0], match.end())
+    domain = _longest_valid_domain(labels, tight, kind=kind)
+    if domain is None or len(domain) > _MAX_DOMAIN:
+        return None
+    return domain
+
+
+def _provider_domain(low: str, label: str, end: int) -> str | None:
+    """A well-known mail provider written without its dot ("gmail com") or TLD ("gmail")."""
+    tld = _PROVIDER_TLD.get(label)
+    if tld is None:
+        return None
+    bare = _BARE_TLD.match(low, end)
+    return f"{label}.{bare.group(1) if bare else tld}"
+
+
+def _longest_valid_domain(labels: list[str], tight: list[bool], *, kind: str) -> str | None:
+    """The longest prefix of `labels` that ends in a known TLD, else a plain alphabetic one.
+
+    Trimming handles a sentence that goes on after the address ("sara@mail.com. Call me").
+    """
+    for count in range(len(labels), 1, -1):
+        if labels[count - 1] in KNOWN_TLDS:
+            return ".".join(labels[:count])
+    all_tight = all(tight)
+    if kind == "tight" and all_tight and _ALPHA_TLD.fullmatch(labels[-1]):
+        return ".".join(labels)
+    return None

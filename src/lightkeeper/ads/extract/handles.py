@@ -1,0 +1,337 @@
+"""Social-media handles in ad text, as "platform:handle".
+
+Ads point buyers to messaging and social accounts: "IG: @name", "snap - name", "SC~name",
+"kik me: name", "TG @name", "t.me/name", "onlyfans.com/name", "whatsapp +44 7700 900123".
+A handle is read after a platform cue (its name, an abbreviation or its link) and kept only if it
+obeys that platform's username rules and is not an ordinary word ("snap me anytime").
+
+Speed: a full regex scan of every ad for two dozen cue words costs more than the whole budget of
+this stage, so cue positions are found with substring probes (str.find runs in C) and the handle
+pattern is only matched at those positions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """The whitespace-separated words of `words`, for the word lists below."""
+    return frozenset(words.split())
+
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "instagram": ("instagram", "instagr", "instgram", "instagam", "insta", "ig"),
+    "snapchat": ("snapchat", "snap chat", "snapch", "snap", "sc", "👻"),
+    "telegram": ("telegram", "telegrm", "tele", "tg"),
+    "kik": ("kik messenger", "kik"),
+    "whatsapp": (
+        "whatsapp",
+        "whats app",
+        "whatsap",
+        "watsapp",
+        "wattsapp",
+        "watsap",
+        "whatapp",
+        "wapp",
+        "wsp",
+        "wpp",
+        "wa",
+    ),
+    "twitter": ("twitter", "tw", "x"),
+    "onlyfans": ("onlyfans", "only fans", "onlyfan", "of"),
+    "tiktok": ("tiktok", "tik tok"),
+    "wechat": ("wechat", "we chat", "weixin", "wx", "微信"),
+}
+_PLATFORM_OF_ALIAS = {alias: platform for platform, names in _ALIASES.items() for alias in names}
+
+# Short aliases are also ordinary words or letters ("lots of fun", "2 x 30 min", "wa"): they count
+# only with an explicit separator ("OF: name", "X: @name").
+_NEEDS_SEPARATOR = frozenset({"of", "x", "wa", "tw", "wx", "whats app", "tele"})
+
+# Substrings at least one of which every cue contains; found with str.find.
+_PROBES = (
+    "insta",
+    "snap",
+    "tele",
+    "kik",
+    "whats",
+    "wats",
+    "watts",
+    "whatapp",
+    "wapp",
+    "wsp",
+    "wpp",
+    "twitter",
+    "onlyfan",
+    "only fan",
+    "tiktok",
+    "tik tok",
+    "wechat",
+    "we chat",
+    "weixin",
+    "微信",
+    "👻",
+    "ig ",
+    "sc ",
+    "tg ",
+    "instgram",
+)
+_SEPARATOR_PROBES = (":", "@", "~", "=", "👉", "-", ">", "|")
+
+_ALIAS = "|".join(
+    re.escape(alias) for alias in sorted(_PLATFORM_OF_ALIAS, key=lambda a: (-len(a), a))
+)
+_JOIN = r"\s*(?:/|&|\+|,|\band\b|\by\b|\bor\b|\bo\b|\|)\s*"
+_FILL_WORD = r"me|is|es|id|username|user|name|handle|account|acct|at|on|en|my"
+_FILL_MARK = r"[:：~=>→»|👉➡⬇(\[#*-]|–|—"
+_CUE_HANDLE = re.compile(
+    rf"(?P<cues>(?:{_ALIAS})(?![a-z0-9_])(?:{_JOIN}(?:{_ALIAS})(?![a-z0-9_])){{0,4}})"
+    rf"(?P<fill>(?:\s*(?:(?:{_FILL_WORD})(?![a-z0-9_])|{_FILL_MARK})){{0,4}}\s*)"
+    r"(?P<handle>\+?\(?\d[\d ().-]{5,20}\d|@?[a-z0-9_][a-z0-9._-]{0,40})"
+)
+_CUE_WORDS = re.compile(rf"(?:{_ALIAS})(?![a-z0-9_])")
+_SHORT_BEFORE = re.compile(
+    r"(?<![a-z0-9_.])(?:ig|sc|tg|of|x|wa|tw|wx|tele|kik|snap|insta)"
+    r"(?:\s*(?:me|is|id))?\s*\Z"
+)
+_UPPER_SHORT = re.compile(r"(?:IG|Ig|SC|Sc|TG|Tg|OF|Of|X|WA|Wa|TW|Tw|WX|TELE|Tele)(?![A-Za-z0-9_])")
+
+_LINK = re.compile(
+    r"(?P<site>instagram\.com|instagr\.am|snapchat\.com/add|t\.me|telegram\.me|telegram\.dog"
+    r"|twitter\.com|x\.com|onlyfans\.com|tiktok\.com/@|kik\.me|wa\.me)"
+    r"/@?(?P<handle>\+?[a-z0-9_][a-z0-9._-]{0,40})"
+)
+_LINK_PROBES = (
+    "instagram.com/",
+    "instagr.am/",
+    "snapchat.com/add/",
+    "t.me/",
+    "telegram.me/",
+    "telegram.dog/",
+    "twitter.com/",
+    "x.com/",
+    "onlyfans.com/",
+    "tiktok.com/@",
+    "kik.me/",
+    "wa.me/",
+)
+_LINK_PLATFORM = {
+    "instagram.com": "instagram",
+    "instagr.am": "instagram",
+    "snapchat.com/add": "snapchat",
+    "t.me": "telegram",
+    "telegram.me": "telegram",
+    "telegram.dog": "telegram",
+    "twitter.com": "twitter",
+    "x.com": "twitter",
+    "onlyfans.com": "onlyfans",
+    "tiktok.com/@": "tiktok",
+    "kik.me": "kik",
+    "wa.me": "whatsapp",
+}
+# Paths of those sites that are pages, not accounts.
+_LINK_RESERVED = _word_set(
+    """p reel reels explore accounts stories tv direct i home intent share search hashtag login
+    settings joinchat s addstickers c add about help privacy legal terms signup"""
+)
+
+# Username rules per platform (lower-cased): instagram 1-30 of [a-z0-9._]; snapchat 3-15, starts
+# with a letter, ends with a letter or digit; telegram 5-32 of [a-z0-9_] (4 accepted: collectible
+# usernames), starts with a letter; kik 6-20 (4 accepted: ads truncate); twitter 1-15 of [a-z0-9_];
+# onlyfans and tiktok up to 30/24 characters; wechat 6-20, starts with a letter. Every handle must
+# hold a letter: a bare number after "IG:" is a phone or a price.
+_RULES = {
+    "instagram": re.compile(r"(?!.*\.\.)[a-z0-9_](?:[a-z0-9._]{0,28}[a-z0-9_])?"),
+    "snapchat": re.compile(r"[a-z][a-z0-9._-]{1,13}[a-z0-9]"),
+    "telegram": re.compile(r"[a-z][a-z0-9_]{2,30}[a-z0-9]"),
+    "kik": re.compile(r"[a-z0-9._]{4,20}"),
+    "twitter": re.compile(r"[a-z0-9_]{1,15}"),
+    "onlyfans": re.compile(r"[a-z0-9._-]{2,30}"),
+    "tiktok": re.compile(r"[a-z0-9_](?:[a-z0-9._]{0,22}[a-z0-9_])?"),
+    "wechat": re.compile(r"[a-z][a-z0-9_-]{5,19}"),
+}
+_HAS_LETTER = re.compile(r"[a-z]")
+_DOMAIN_TAIL = re.compile(r"\.(?:com|net|org|es|mx|uk|ca|co|io|me)\Z")
+
+# Words that follow a platform name in ordinary sentences ("snap me anytime", "IG for pics",
+# "kik only"), never a username.
+_STOP = _word_set(
+    """a an the and or but y o u me my mine you your yours us we our i im is are am be was it its
+    this that these those here there now then soon today tonight anytime always only also too
+    just all any more less for from to at in on of by with without via as if so no not yes ok
+    okay please pls plz thanks thank babe baby hun dear first same below above bio link links
+    profile page account accounts handle username user name id info details contact add follow
+    followers message messages msg dm dms text texts txt call calls chat chats video videos vids
+    pic pics photo photos picture pictures selfie selfies story stories reel reels post posts
+    live stream free premium vip verified verify verification available avail booking book
+    appointment appointments request requests inquiries serious real fake new hot sweet cute
+    sexy only_fans snapchat snap instagram insta ig kik telegram tg tele whatsapp wa twitter
+    onlyfans of tiktok wechat x sc app apps number numbers phone email mail anymore again
+    solo para por con sin mi mis tu tus su sus es en el la los las un una al del que ya aqui
+    aquí alli ahí disponible fotos foto videos mas más info informacion información escribeme
+    escríbeme agregame agrégame sigueme sígueme llamame llámame whats me_ also_ etc"""
+)
+
+
+def extract_handles(text: str) -> list[str]:
+    """Social-media handles in `text` as "platform:handle", lower-case, without the "@".
+
+    In order of first appearance, without repeats. Platforms: instagram, snapchat, telegram, kik,
+    whatsapp (the handle is the phone number in E.164, "+" kept, numbers without a country code
+    read as US), twitter (also "X"), onlyfans, tiktok, wechat.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    low = text.lower()
+    found: list[tuple[int, str]] = []
+    found.extend(_cue_handles(text, low))
+    found.extend(_link_handles(low))
+    found.sort(key=lambda item: item[0])
+    handles: list[str] = []
+    for _, handle in found:
+        if handle not in handles:
+            handles.append(handle)
+    return handles
+
+
+def _cue_handles(text: str, low: str) -> list[tuple[int, str]]:
+    """(position, "platform:handle") for every handle written after a platform cue."""
+    found: list[tuple[int, str]] = []
+    last_end = -1
+    for pos in _cue_positions(text, low):
+        if pos < last_end or not _starts_word(low, pos):
+            continue
+        match = _CUE_HANDLE.match(low, pos)
+        if match is None:
+            continue
+        handles = _handles_from_cue(match)
+        if handles:
+            found.extend((pos, handle) for handle in handles)
+            last_end = match.end()
+    return found
+
+
+def _cue_positions(text: str, low: str) -> list[int]:
+    """Sorted candidate start positions of platform cues in `low`."""
+    positions: set[int] = set()
+    for probe in _PROBES:
+        i = low.find(probe)
+        while i >= 0:
+            positions.add(i)
+            i = low.find(probe, i + 1)
+    if len(text) == len(low):
+        # Upper-case short cues ("IG", "OF", "X") are rare characters: a cheap regex scan.
+        positions.update(m.start() for m in _UPPER_SHORT.finditer(text))
+    for probe in _SEPARATOR_PROBES:
+        i = low.find(probe)
+        while i >= 0:
+            if _letter_before(low, i):
+                before = _SHORT_BEFORE.search(low, max(0, i - 14), i)
+                if before is not None:
+                    positions.add(before.start())
+            i = low.find(probe, i + 1)
+    return sorted(positions)
+
+
+def _letter_before(low: str, pos: int) -> bool:
+    """True when the last non-space character before low[pos] is a letter."""
+    j = pos - 1
+    while j >= 0 and low[j] == " ":
+        j -= 1
+    return j >= 0 and low[j].isalpha()
+
+
+def _starts_word(low: str, pos: int) -> bool:
+    """True when low[pos] does not continue a word, a domain or an email."""
+    return pos == 0 or not (low[pos - 1].isalnum() or low[pos - 1] in "_.@/")
+
+
+def _handles_from_cue(match: re.Match[str]) -> list[str]:
+    """The valid "platform:handle" strings of one cue match (several cues share one handle)."""
+    raw = match.group("handle")
+    fill = match.group("fill")
+    at_sign = raw.startswith("@")
+    explicit = at_sign or any(not (c.isalpha() or c.isspace()) for c in fill)
+    after = match.string[match.end() : match.end() + 1]
+    if after == "@":
+        return []  # the word before an email address
+    handles: list[str] = []
+    for cue in _CUE_WORDS.findall(match.group("cues")):
+        if cue in _NEEDS_SEPARATOR and not explicit:
+            continue
+        platform = _PLATFORM_OF_ALIAS[cue]
+        handle = _valid_handle(platform, raw.lstrip("@"))
+        if handle is not None:
+            handles.append(f"{platform}:{handle}")
+    return handles
+
+
+def _valid_handle(platform: str, raw: str, *, international: bool = False) -> str | None:
+    """`raw` as a username of `platform` (E.164 for whatsapp), or None if it cannot be one.
+
+    `international`: a whatsapp number is written with its country code but without "+" (wa.me).
+    """
+    if platform == "whatsapp":
+        return _whatsapp_number("+" + raw if international else raw)
+    handle = raw.rstrip(".-")
+    rule = _RULES.get(platform)
+    if rule is None or not rule.fullmatch(handle) or not _HAS_LETTER.search(handle):
+        return None
+    if handle in _STOP or _DOMAIN_TAIL.search(handle):
+        return None
+    return handle
+
+
+def _whatsapp_number(raw: str) -> str | None:
+    """E.164 form of a phone number written after a WhatsApp cue, or None."""
+    digits = "".join(c for c in raw if c.isdigit())
+    if not 7 <= len(digits) <= 15:
+        return None
+    candidate = ("+" + digits) if raw.lstrip("(").startswith("+") else digits
+    try:
+        number = phonenumbers.parse(candidate, None if candidate.startswith("+") else "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _link_handles(low: str) -> list[tuple[int, str]]:
+    """(position, "platform:handle") for every profile link such as "t.me/name"."""
+    found: list[tuple[int, str]] = []
+    for probe in _LINK_PROBES:
+        i = low.find(probe)
+        while i >= 0:
+            if _link_starts_host(low, i):
+                match = _LINK.match(low, i)
+                if match is not None:
+                    handle = _link_handle(match)
+                    if handle is not None:
+                        found.append((i, handle))
+            i = low.find(probe, i + 1)
+    return found
+
+
+def _link_starts_host(low: str, pos: int) -> bool:
+    """True when a site name at low[pos] is a host, not the tail of another ("fox.com")."""
+    if pos == 0:
+        return True
+    before = low[pos - 1]
+    if before == ".":
+        return low[max(0, pos - 4) : pos] == "www." or low[max(0, pos - 2) : pos] == "m."
+    return not (before.isalnum() or before in "-_@")
+
+
+def _link_handle(match: re.Match[str]) -> str | None:
+    """The "platform:handle" of a profile link, or None for a non-profile page."""
+    platform = _LINK_PLATFORM[match.group("site")]
+    raw = match.group("handle")
+    if raw.rstrip(".-") in _LINK_RESERVED:
+        return None
+    handle = _valid_handle(platform, raw.lstrip("+"), international=True)
+    return None if handle is None else f"{platform}:{handle}"
