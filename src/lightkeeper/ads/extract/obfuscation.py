@@ -1,0 +1,307 @@
+"""Undo the tricks ads use to hide phone numbers from filters, so that a digit search finds them.
+
+Adversaries write "seven one three", "siete uno tres", "7I3-55S-O123", "7️⃣1️⃣3️⃣", "７１３" or
+"7 1 3 * 5 5 5" so that a plain ``\\d{10}`` search misses the number. `decode_digits` turns all of
+those back into ASCII digits and leaves everything else alone, conservatively: a word or a
+look-alike letter becomes a digit only inside a run that holds enough digits to be a phone number,
+so "one hour", "dos horas", "BOSS", "Oslo" or "Sol" stay as they are. Separators are kept (the
+phone search decides which groups form a number); only commas inside a spelled run become spaces.
+
+The passes run cheapest first and each one screens the text before doing real work, because most
+ads hold no obfuscation at all:
+
+1. Unicode: other decimal digits (full-width, Arabic-Indic, mathematical bold...), circled and
+   parenthesised digits, emoji keycaps (the U+FE0F and U+20E3 marks are dropped), full-width
+   punctuation, Unicode spaces and dashes, zero-width characters, and Greek/Cyrillic letters that
+   look like O, I, S, B or Z.
+2. Spelled digits in English or Spanish, alone or glued to digits ("7one3 five5five").
+3. Look-alike letters (O/o 0, I/l/| 1, S 5, B 8, Z 2) inside runs that are clearly numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+__all__ = ["decode_digits"]
+
+# --- pass 1: Unicode -----------------------------------------------------------------------
+
+# Characters dropped outright: zero-width joiners and spaces that adversaries slip between
+# digits, soft hyphens, and the emoji marks that turn "7" into the keycap "7️⃣".
+_DELETED = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\ufe0e\ufe0f\u20e3"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63"
+# Greek and Cyrillic capitals/smalls drawn exactly like the Latin look-alikes of digits.
+_HOMOGLYPHS = {
+    "\u039f": "O",  # Greek capital omicron
+    "\u03bf": "o",  # Greek small omicron
+    "\u041e": "O",  # Cyrillic capital O
+    "\u043e": "o",  # Cyrillic small o
+    "\u0399": "I",  # Greek capital iota
+    "\u0406": "I",  # Cyrillic capital Byelorussian-Ukrainian I
+    "\u04c0": "I",  # Cyrillic palochka
+    "\u0405": "S",  # Cyrillic capital DZE
+    "\u0392": "B",  # Greek capital beta
+    "\u0412": "B",  # Cyrillic capital VE
+    "\u0396": "Z",  # Greek capital zeta
+}
+_KEYCAP_TEN = "\U0001f51f"
+_LAST_SCANNED = 0x20000  # every code point with a digit value lies in the BMP or the SMP
+
+
+@dataclass(frozen=True, slots=True)
+class _UnicodeFolding:
+    screen: re.Pattern[str]  # finds any character the table changes
+    table: dict[int, str | None]  # str.translate table
+
+
+def _digit_text(char: str) -> str | None:
+    """ASCII digits for a non-ASCII character that denotes a small whole number, else None."""
+    digit = unicodedata.digit(char, None)
+    if digit is not None:
+        return str(digit)
+    if unicodedata.category(char) != "No":
+        return None
+    value = unicodedata.numeric(char, None)
+    # Circled and parenthesised numbers 10..50 ("⑩", "⓫"); fractions and big numbers are not
+    # digits anyone writes in a phone number.
+    if value is None or value != int(value) or not 0 <= value <= 50:
+        return None
+    return str(int(value))
+
+
+@cache
+def _unicode_folding() -> _UnicodeFolding:
+    """The Unicode folding table and its screening regex, built once on first use (~30 ms)."""
+    table: dict[int, str | None] = {}
+    for code in range(0x80, _LAST_SCANNED):
+        char = chr(code)
+        digits = _digit_text(char)
+        if digits is not None:
+            table[code] = digits
+        elif unicodedata.category(char) == "Zs":
+            table[code] = " "
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII: "（７１３）－５５５"
+        table.setdefault(code, chr(code - 0xFEE0))
+    table[0x3000] = " "
+    table.update({ord(char): "-" for char in _DASHES})
+    table.update({ord(char): None for char in _DELETED})
+    table.update({ord(char): latin for char, latin in _HOMOGLYPHS.items()})
+    table[ord(_KEYCAP_TEN)] = "10"
+    chars = "".join(sorted(chr(code) for code in table))
+    screen = re.compile("[" + re.escape(chars) + "]")
+    return _UnicodeFolding(screen=screen, table=table)
+
+
+def _fold_unicode(text: str) -> str:
+    """Text with non-ASCII digits, keycaps, spaces, dashes and homoglyphs made ASCII."""
+    if text.isascii():
+        return text
+    folding = _unicode_folding()
+    if folding.screen.search(text) is None:
+        return text
+    return text.translate(folding.table)
+
+
+# --- pass 2: spelled digits ------------------------------------------------------------------
+
+_SPELLED = {
+    "zero": "0",
+    "cero": "0",
+    "oh": "0",
+    "o": "0",
+    "one": "1",
+    "uno": "1",
+    "two": "2",
+    "dos": "2",
+    "three": "3",
+    "tres": "3",
+    "four": "4",
+    "cuatro": "4",
+    "five": "5",
+    "cinco": "5",
+    "six": "6",
+    "seis": "6",
+    "seven": "7",
+    "siete": "7",
+    "eight": "8",
+    "ocho": "8",
+    "nine": "9",
+    "nueve": "9",
+}
+# Longest first so that "ocho" and "oh" win over "o", and "tres" over nothing shorter.
+_WORD = "(?:" + "|".join(sorted(_SPELLED, key=lambda w: (-len(w), w))) + ")"
+# A word counts as a token when it ends the word ("seven ") or runs straight into another digit
+# word or digit ("sevenone", "7one3"); so "oneself", "sixteen", "seventy", "dosis" are no tokens.
+_TOKEN = rf"(?:{_WORD}(?:(?![^\W\d_])|(?={_WORD}|[0-9]))|[0-9]++)"
+_SPELLED_SEP = r"[ \t.,;\-*~/_|•·()\[\]]{0,4}"
+_SPELLED_RUN_RE = re.compile(
+    rf"(?<![^\W\d_])(?>{_TOKEN}(?:{_SPELLED_SEP}{_TOKEN})*)", re.IGNORECASE
+)
+_SPELLED_WORD_RE = re.compile(_WORD, re.IGNORECASE)
+# Cheap screen: no spelled run is possible without at least one of these words in the text.
+_SPELLED_SCREEN_RE = re.compile(
+    r"zero|cero|oh|one|uno|two|dos|thr|tres|four|cuatro|five|cinco|six|seis|seven|siete|"
+    r"eight|ocho|nine|nueve",
+    re.IGNORECASE,
+)
+_RUN_COMMAS_RE = re.compile(r"[,;]+")
+_MIN_RUN_DIGITS = 7  # the shortest national number anyone writes out
+
+
+def _decoded_spelled_run(run: str) -> str | None:
+    """The run with its digit words as digits, or None when it is too short to be a phone."""
+    words = _SPELLED_WORD_RE.findall(run)
+    if not words:
+        return None
+    digit_count = len(words) + sum(char.isdigit() for char in run)
+    if digit_count < _MIN_RUN_DIGITS:
+        return None
+    decoded = _SPELLED_WORD_RE.sub(lambda m: _SPELLED[m.group().lower()], run)
+    # Commas only pace a spelled number out ("seven one three, five five five"): make them
+    # spaces so the phone search does not read them as list separators.
+    return _RUN_COMMAS_RE.sub(" ", decoded)
+
+
+def _decode_spelled(text: str) -> str:
+    """Text with runs of spelled digits (English or Spanish, mixed with digits) as digits."""
+    if _SPELLED_SCREEN_RE.search(text) is None:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for match in _SPELLED_RUN_RE.finditer(text):
+        decoded = _decoded_spelled_run(match.group())
+        if decoded is None:
+            continue
+        pieces.append(text[last : match.start()])
+        pieces.append(decoded)
+        last = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+# --- pass 3: look-alike letters ---------------------------------------------------------------
+
+_LOOKALIKES = "OoIl|SBZ"
+_LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES, "00111582")
+# A standalone word made only of digits and look-alike letters ("7I3", "O123", "55S").
+_CHUNK_RE = re.compile(r"(?<![^\W_])[0-9OoIl|SBZ]++(?![^\W_])")
+# Screen: some digit touches some look-alike letter.
+_MIXED_RE = re.compile(r"[0-9][OoIl|SBZ]|[OoIl|SBZ][0-9]")
+_CHUNK_GAP_RE = re.compile(r"[ \t]{0,3}[-.*~/_|•·()\[\]]{0,3}[ \t]{0,3}")
+_LETTER_ONLY_OK = frozenset("OIlSBZ|")
+_MAX_PIPE_CHUNK = 5  # "7|3", "0|23": a pipe inside a phone-group-sized word is a 1
+_MIN_REAL_DIGITS = 5
+_MAX_LETTER_ONLY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def real_digits(self) -> int:
+        return sum(char.isdigit() for char in self.text)
+
+    @property
+    def letters(self) -> int:
+        return len(self.text) - self.real_digits
+
+
+def _chunks(text: str) -> list[_Chunk]:
+    """Standalone digit/look-alike words, pipes splitting those too long to be one group."""
+    chunks: list[_Chunk] = []
+    for match in _CHUNK_RE.finditer(text):
+        word, start = match.group(), match.start()
+        pipes_are_ones = (
+            len(word) <= _MAX_PIPE_CHUNK and not word.startswith("|") and not word.endswith("|")
+        )
+        if "|" not in word or pipes_are_ones:
+            chunks.append(_Chunk(start, match.end(), word))
+            continue
+        offset = 0
+        for piece in word.split("|"):  # the pipes separate groups: "713|555|0123"
+            if piece:
+                chunks.append(_Chunk(start + offset, start + offset + len(piece), piece))
+            offset += len(piece) + 1
+    return chunks
+
+
+def _runs(text: str, chunks: list[_Chunk]) -> list[list[_Chunk]]:
+    """Chunks grouped into runs joined by short separators."""
+    runs: list[list[_Chunk]] = []
+    for chunk in chunks:
+        if runs:
+            previous = runs[-1][-1]
+            gap = text[previous.end : chunk.start]
+            if _CHUNK_GAP_RE.fullmatch(gap) is not None:
+                runs[-1].append(chunk)
+                continue
+        runs.append([chunk])
+    return runs
+
+
+def _converted_chunks(run: list[_Chunk]) -> list[_Chunk]:
+    """The chunks of a run to convert: none unless the run clearly is a number."""
+    real = sum(chunk.real_digits for chunk in run)
+    mixed_letters = sum(chunk.letters for chunk in run if chunk.real_digits)
+    if real < _MIN_REAL_DIGITS or mixed_letters > real or mixed_letters == 0:
+        return []
+    chosen: list[_Chunk] = []
+    for index, chunk in enumerate(run):
+        if chunk.real_digits:
+            if chunk.letters and ("Z" not in chunk.text or chunk.real_digits >= 2):
+                chosen.append(chunk)
+        elif _is_letter_only_group(run, index):
+            chosen.append(chunk)
+    if real + sum(chunk.letters for chunk in chosen) < _MIN_RUN_DIGITS:
+        return []
+    return chosen
+
+
+def _is_letter_only_group(run: list[_Chunk], index: int) -> bool:
+    """Whether a chunk with no digit ("SSS", "OO") sits between digit groups of the run."""
+    chunk = run[index]
+    if len(chunk.text) > _MAX_LETTER_ONLY or not set(chunk.text) <= _LETTER_ONLY_OK:
+        return False
+    if index == 0 or index == len(run) - 1:
+        return False
+    return bool(run[index - 1].real_digits and run[index + 1].real_digits)
+
+
+def _decode_lookalikes(text: str) -> str:
+    """Text with look-alike letters as digits inside runs that are clearly phone numbers."""
+    if _MIXED_RE.search(text) is None:
+        return text
+    chosen = [chunk for run in _runs(text, _chunks(text)) for chunk in _converted_chunks(run)]
+    if not chosen:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for chunk in chosen:
+        pieces.append(text[last : chunk.start])
+        pieces.append(chunk.text.translate(_LOOKALIKE_TABLE))
+        last = chunk.end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def decode_digits(text: str) -> str:
+    """Return text with obfuscated digits decoded (spelled digits in English/Spanish, look-alike
+    letters inside digit runs, emoji keycaps, full-width/other Unicode digits), for phone search.
+
+    The result is meant for a digit search, not for display: Unicode digits, spaces and dashes
+    become ASCII, zero-width characters and emoji marks disappear, and words or letters become
+    digits only inside runs long enough to be a phone number (7 digits or more). Everything else is
+    unchanged. Never raises; linear in the length of the text.
+
+    >>> decode_digits("call seven one three, 5five5 O1Z3")
+    'call 7 1 3  555 0123'
+    """
+    return _decode_lookalikes(_decode_spelled(_fold_unicode(text)))
