@@ -1,0 +1,637 @@
+"""What the report shows, as small typed views built from rows of the output tables.
+
+Pure functions: rows in (dicts as `pyarrow.Table.to_pylist` gives them), views out. Every list
+is capped and every text cleaned and truncated here, so the template only lays views out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from hashlib import blake2b
+from typing import Any
+
+from markupsafe import Markup
+
+from lightkeeper.ads.report.charts import (
+    GraphNode,
+    MapStop,
+    link_graph_svg,
+    movement_svg,
+    timeline_svg,
+)
+from lightkeeper.ads.report.geo import LatLon, PlaceKey
+from lightkeeper.ads.report.text import capped, one_line, truncate
+
+Row = Mapping[str, Any]
+
+MAX_IDENTIFIERS = 25  # values shown per identifier list
+MAX_EVIDENCE = 25
+MAX_MOVES = 40
+MAX_REASONS = 10
+MAX_TEMPLATES_PER_NETWORK = 5
+MAX_SLOT_VALUES = 12
+MAX_SAMPLE_ADS = 5
+MAX_GRAPH_ADS = 60
+MAX_GRAPH_IDENTIFIERS = 20
+MAX_HUBS = 50
+MAX_SUMMARY_ITEMS = 30
+MAX_WARNINGS = 10
+TEMPLATE_CHARS = 1500
+BODY_CHARS = 600
+TITLE_CHARS = 160
+VALUE_CHARS = 100
+IMAGE_HAMMING = 10  # bits: near-identical image hashes count as the same image in the graph
+
+_SLOT = re.compile(r"\{\{\s*([^{}]{1,40}?)\s*\}\}")
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_HEX16 = re.compile(r"[0-9a-fA-F]{16}")
+
+IDENTIFIER_COLUMNS = (
+    ("phones", "Phones"),
+    ("emails", "Emails"),
+    ("handles", "Handles"),
+    ("image_hashes", "Image hashes"),
+    ("personas", "Personas"),
+    ("sites", "Sites"),
+    ("cities", "Cities"),
+    ("countries", "Countries"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of template text; `slot` marks a `{{slot}}` placeholder (text is its name)."""
+
+    text: str
+    slot: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Capped:
+    """A capped list of values and how many more there are."""
+
+    label: str
+    values: list[str]
+    more: int
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateView:
+    """One template: its text split into segments, its slots and when it was seen."""
+
+    template_id: str
+    anchor: str
+    ad_count: int
+    segments: list[Segment]
+    slots: list[Capped]
+    first_seen: str
+    last_seen: str
+    boilerplate_removed: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A shared identifier or template that joins a network's ads."""
+
+    kind: str
+    value: str
+    ad_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """One stop of a network's movement, for the table beside the map."""
+
+    city: str
+    country: str
+    first_seen: str
+    last_seen: str
+    ad_count: int
+    located: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason of a risk score and its contribution."""
+
+    code: str
+    name: str
+    contribution: float
+    percent: float
+
+
+@dataclass(frozen=True, slots=True)
+class AdView:
+    """One sample ad as shown (texts cleaned and truncated; the URL is text, never a link)."""
+
+    ad_id: str
+    version: int
+    posted_at: str
+    site: str
+    city: str
+    title: str
+    body: str
+    url: str
+    template_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkRow:
+    """A network's line in a ranking table."""
+
+    network_id: str
+    anchor: str
+    ad_count: int
+    first_seen: str
+    last_seen: str
+    last_30: int | None
+    prev_30: int | None
+    growth: int | None
+    risk: float | None
+    places: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A titled, ordered list of networks."""
+
+    key: str
+    title: str
+    explain: str
+    rows: list[NetworkRow]
+
+
+@dataclass(slots=True)
+class NetworkView:
+    """Everything the report shows about one network."""
+
+    row: NetworkRow
+    identifiers: list[Capped]
+    evidence: list[Evidence]
+    evidence_more: int
+    moves: list[Stop]
+    moves_more: int
+    reasons: list[Reason]
+    timeline: Markup
+    movement: Markup
+    graph: Markup
+    templates: list[TemplateView]
+    ads: list[AdView]
+    ads_shown_of: int
+    template_more: int = 0
+    unplaced: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Hub:
+    """A hub identifier the linker refused to link on."""
+
+    identifier: str
+    kind: str
+    reason: str
+    details: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusView:
+    """The corpus summary: counts, accounting, quarantine reasons, identifiers and hubs."""
+
+    counts: list[tuple[str, str]]
+    accounting: str
+    quarantine: list[tuple[str, int]]
+    identifiers: list[tuple[str, int, int, str]]
+    hubs: list[Hub]
+    hubs_more: int
+    structure: list[tuple[str, str]]
+    timings: list[tuple[str, str]]
+    warnings: list[str]
+
+
+# --- small formatting helpers ---------------------------------------------------------------
+
+
+def anchor_for(prefix: str, ident: str) -> str:
+    """A safe, unique HTML id for an object id (the id itself when already plain)."""
+    if _SAFE_ID.fullmatch(ident):
+        return f"{prefix}-{ident}"
+    return f"{prefix}-h{blake2b(ident.encode(), digest_size=6).hexdigest()}"
+
+
+def format_day(value: datetime | date | None) -> str:
+    """A date as YYYY-MM-DD ("" when unknown)."""
+    if value is None:
+        return ""
+    return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+
+
+def format_moment(value: datetime | None) -> str:
+    """A timestamp as 'YYYY-MM-DD HH:MM UTC' ("" when unknown)."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+
+
+def _int(value: Any) -> int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
+
+
+def _score(value: Any) -> float | None:
+    if value is None:
+        return None
+    score = float(value)
+    return None if math.isnan(score) else min(max(score, 0.0), 1.0)
+
+
+def _strings(values: Any) -> list[str]:
+    return [str(v) for v in (values or []) if v is not None and str(v) != ""]
+
+
+def capped_values(label: str, values: Any, *, limit: int = MAX_IDENTIFIERS) -> Capped:
+    """A labelled list of values, cleaned, truncated to VALUE_CHARS each and capped."""
+    shown, more = capped(_strings(values), limit)
+    return Capped(label, [one_line(v, VALUE_CHARS) for v in shown], more)
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def template_segments(text: str | None, *, limit: int = TEMPLATE_CHARS) -> list[Segment]:
+    """The template text split into plain runs and `{{slot}}` placeholders, capped at `limit`.
+
+    The cap counts characters of plain runs and slot names; a cut run ends with an ellipsis.
+    Placeholders are never cut in half.
+    """
+    segments: list[Segment] = []
+    budget, position, raw = limit, 0, text or ""
+    for match in _SLOT.finditer(raw):
+        budget = _add_plain(segments, raw[position : match.start()], budget)
+        if budget <= 0:
+            return segments
+        name = one_line(match.group(1), 40)
+        segments.append(Segment(name, slot=True))
+        budget -= len(name)
+        position = match.end()
+    _add_plain(segments, raw[position:], budget)
+    return segments
+
+
+def _add_plain(segments: list[Segment], text: str, budget: int) -> int:
+    if not text:
+        return budget
+    shown = truncate(text, budget)
+    if shown:
+        segments.append(Segment(shown, slot=False))
+    return budget - len(text)
+
+
+def template_view(row: Row) -> TemplateView:
+    """The view of one row of templates.parquet."""
+    slots = [
+        capped_values(one_line(s.get("name"), 40), s.get("values"), limit=MAX_SLOT_VALUES)
+        for s in (row.get("slots") or [])[:MAX_SLOT_VALUES]
+    ]
+    template_id = str(row.get("template_id") or "")
+    return TemplateView(
+        template_id=one_line(template_id, VALUE_CHARS),
+        anchor=anchor_for("t", template_id),
+        ad_count=_int(row.get("ad_count")) or 0,
+        segments=template_segments(row.get("text")),
+        slots=slots,
+        first_seen=format_day(row.get("first_seen")),
+        last_seen=format_day(row.get("last_seen")),
+        boilerplate_removed=[
+            one_line(line, 160) for line in _strings(row.get("boilerplate_removed"))[:5]
+        ],
+    )
+
+
+# --- networks -------------------------------------------------------------------------------
+
+
+def network_row(row: Row) -> NetworkRow:
+    """A network's line in the rankings, from its row of networks.parquet."""
+    last, prev = _int(row.get("ads_last_30_days")), _int(row.get("ads_prev_30_days"))
+    cities = _strings(row.get("cities"))
+    places = ", ".join(one_line(c, 40) for c in cities[:3]) + (" …" if len(cities) > 3 else "")
+    network_id = str(row.get("network_id") or "")
+    return NetworkRow(
+        network_id=one_line(network_id, VALUE_CHARS),
+        anchor=anchor_for("n", network_id),
+        ad_count=_int(row.get("ad_count")) or 0,
+        first_seen=format_day(row.get("first_seen")),
+        last_seen=format_day(row.get("last_seen")),
+        last_30=last,
+        prev_30=prev,
+        growth=None if last is None or prev is None else last - prev,
+        risk=_score(row.get("risk_score")),
+        places=places,
+    )
+
+
+def evidence_list(row: Row) -> tuple[list[Evidence], int]:
+    """The evidence joining a network's ads, most shared first, capped."""
+    items = [
+        Evidence(
+            kind=one_line(e.get("kind"), 30),
+            value=one_line(e.get("value"), VALUE_CHARS),
+            ad_count=_int(e.get("ad_count")) or 0,
+        )
+        for e in (row.get("evidence") or [])
+        if e is not None
+    ]
+    items.sort(key=lambda e: (-e.ad_count, e.kind, e.value))
+    return capped(items, MAX_EVIDENCE)
+
+
+def risk_reasons(row: Row) -> list[Reason]:
+    """The reasons behind a network's risk score, largest contribution first, capped."""
+    reasons = []
+    for r in row.get("risk_reasons") or []:
+        if r is None:
+            continue
+        contribution = _score(abs(float(r.get("contribution") or 0.0))) or 0.0
+        reasons.append(
+            Reason(
+                code=one_line(r.get("code"), 40),
+                name=one_line(r.get("name"), 120),
+                contribution=float(r.get("contribution") or 0.0),
+                percent=round(contribution * 100, 1),
+            )
+        )
+    reasons.sort(key=lambda r: -abs(r.contribution))
+    return reasons[:MAX_REASONS]
+
+
+def movement_stops(
+    row: Row, located: Mapping[PlaceKey, LatLon]
+) -> tuple[list[Stop], int, list[MapStop], list[str]]:
+    """The network's moves as table rows and map stops (located cities only), and the unplaced."""
+    moves, more = capped([m for m in (row.get("movement") or []) if m is not None], MAX_MOVES)
+    stops, points, unplaced = [], [], []
+    for m in moves:
+        city, country = m.get("city"), m.get("country")
+        where = located.get((city, country)) if city else None
+        label = one_line(city or "(unknown city)", 40)
+        first, last = format_day(m.get("first_seen")), format_day(m.get("last_seen"))
+        stops.append(
+            Stop(
+                city=label,
+                country=one_line(country, 8),
+                first_seen=first,
+                last_seen=last,
+                ad_count=_int(m.get("ad_count")) or 0,
+                located=where is not None,
+            )
+        )
+        if where is not None:
+            points.append(MapStop(label, where[0], where[1], detail=f"{first} – {last}"))
+        elif label not in unplaced:
+            unplaced.append(label)
+    return stops, more, points, unplaced
+
+
+def movement_places(rows: Sequence[Row]) -> set[PlaceKey]:
+    """Every (city, country) in the movement of the given networks (to locate in one pass)."""
+    return {
+        (m["city"], m.get("country"))
+        for row in rows
+        for m in (row.get("movement") or [])[:MAX_MOVES]
+        if m is not None and m.get("city")
+    }
+
+
+def sample_positions(count: int, limit: int) -> list[int]:
+    """Up to `limit` positions spread evenly over range(count), first and last included."""
+    if count <= limit:
+        return list(range(count))
+    if limit <= 1:
+        return [0][:limit]
+    return sorted({round(i * (count - 1) / (limit - 1)) for i in range(limit)})
+
+
+# --- link graph -----------------------------------------------------------------------------
+
+
+def _family(kind: str) -> str:
+    lowered = kind.lower()
+    for family in ("phone", "email", "handle", "image", "template"):
+        if lowered.startswith(family):
+            return family
+    return "other"
+
+
+def _ad_identifiers(ad: Row) -> dict[str, set[str]]:
+    found = {
+        "phone": set(_strings(ad.get("phones"))),
+        "email": set(_strings(ad.get("emails"))),
+        "handle": set(_strings(ad.get("handles"))),
+        "image": set(_strings(ad.get("image_hashes"))),
+        "template": set(_strings([ad.get("template_id")])),
+    }
+    found["other"] = set().union(*found.values())
+    return found
+
+
+def _near_image(value: str, hashes: set[str]) -> bool:
+    if value in hashes:
+        return True
+    if not _HEX16.fullmatch(value):
+        return False
+    target = int(value, 16)
+    return any(
+        _HEX16.fullmatch(h) and (int(h, 16) ^ target).bit_count() <= IMAGE_HAMMING for h in hashes
+    )
+
+
+def _shared_identifiers(ads: Sequence[Row]) -> list[tuple[str, str]]:
+    """Identifiers held by two or more of the ads (when the network lists no evidence)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for ad in ads:
+        ids = _ad_identifiers(ad)
+        counts.update((kind, v) for kind, values in ids.items() if kind != "other" for v in values)
+    shared = [(key, n) for key, n in counts.items() if n >= 2]
+    shared.sort(key=lambda item: (-item[1], item[0]))
+    return [key for key, _ in shared]
+
+
+def link_graph(ads: Sequence[Row], evidence: Sequence[Evidence], *, total_ads: int) -> Markup:
+    """The link graph of a network: its (sampled) ads joined to the identifiers that link them.
+
+    Ads linked to exactly the same identifiers are drawn as one dot sized by their number, so
+    the graph shows the structure (which identifiers bridge which groups of ads), not clutter.
+    """
+    keys = ([(_family(e.kind), e.value) for e in evidence] or _shared_identifiers(ads))[
+        :MAX_GRAPH_IDENTIFIERS
+    ]
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for ad in ads:
+        held = _ad_identifiers(ad)
+        signature = tuple(j for j, key in enumerate(keys) if _holds(held, key))
+        groups.setdefault(signature, []).append(f"{ad.get('id')} v{ad.get('version')}")
+    nodes = [
+        GraphNode("ad", _group_label(members), weight=len(members)) for members in groups.values()
+    ]
+    nodes += [GraphNode(kind, value) for kind, value in keys]
+    links = [(i, len(groups) + j) for i, signature in enumerate(groups) for j in signature]
+    note = f"{len(ads)} of {total_ads} ads shown" if total_ads > len(ads) else ""
+    return link_graph_svg(nodes, links, note=note)
+
+
+def _holds(held: Mapping[str, set[str]], key: tuple[str, str]) -> bool:
+    kind, value = key
+    return _near_image(value, held["image"]) if kind == "image" else value in held[kind]
+
+
+def _group_label(members: Sequence[str]) -> str:
+    head = ", ".join(members[:3])
+    return f"{len(members)} ads: {head}, …" if len(members) > 3 else head
+
+
+def ad_view(ad: Row) -> AdView:
+    """One sample ad, cleaned and truncated for display."""
+    return AdView(
+        ad_id=one_line(str(ad.get("id") or ""), VALUE_CHARS),
+        version=_int(ad.get("version")) or 1,
+        posted_at=format_moment(ad.get("posted_at")),
+        site=one_line(ad.get("site"), 60),
+        city=one_line(", ".join(_strings([ad.get("city"), ad.get("country")])), 60),
+        title=one_line(ad.get("title"), TITLE_CHARS),
+        body=truncate(ad.get("body"), BODY_CHARS),
+        url=one_line(ad.get("url"), 200),
+        template_id=one_line(ad.get("template_id"), VALUE_CHARS),
+    )
+
+
+def network_view(
+    row: Row,
+    *,
+    moments: Sequence[datetime],
+    graph_ads: Sequence[Row],
+    sample_ads: Sequence[Row],
+    templates: Mapping[str, TemplateView],
+    located: Mapping[PlaceKey, LatLon],
+) -> NetworkView:
+    """Everything shown for one network, from its networks.parquet row and some of its ads.
+
+    `moments` are the posting times of all its ads (for the timeline); `graph_ads` a sample
+    (at most MAX_GRAPH_ADS) for the link graph; `sample_ads` the few ads shown in full.
+    """
+    base = network_row(row)
+    evidence, evidence_more = evidence_list(row)
+    stops, stops_more, points, unplaced = movement_stops(row, located)
+    tpl_ids = _strings(row.get("template_ids"))
+    tpls = sorted(
+        (templates[t] for t in tpl_ids if t in templates), key=lambda t: (-t.ad_count, t.anchor)
+    )
+    return NetworkView(
+        row=base,
+        identifiers=[capped_values(label, row.get(col)) for col, label in IDENTIFIER_COLUMNS],
+        evidence=evidence,
+        evidence_more=evidence_more,
+        moves=stops,
+        moves_more=stops_more,
+        reasons=risk_reasons(row),
+        timeline=timeline_svg(moments),
+        movement=movement_svg(points),
+        graph=link_graph(graph_ads, evidence, total_ads=max(base.ad_count, len(graph_ads))),
+        templates=tpls[:MAX_TEMPLATES_PER_NETWORK],
+        template_more=max(len(tpl_ids) - MAX_TEMPLATES_PER_NETWORK, 0),
+        ads=[ad_view(ad) for ad in sample_ads[:MAX_SAMPLE_ADS]],
+        ads_shown_of=base.ad_count,
+        unplaced=unplaced,
+    )
+
+
+# --- corpus summary -------------------------------------------------------------------------
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return one_line(str(value), VALUE_CHARS)
+
+
+def _find_hubs(summary: Mapping[str, Any]) -> list[Any]:
+    if isinstance(summary.get("hubs"), list):
+        return list(summary["hubs"])
+    for value in summary.values():
+        if isinstance(value, Mapping) and isinstance(value.get("hubs"), list):
+            return list(value["hubs"])
+    return []
+
+
+def hub_view(item: Any) -> Hub:
+    """A hub identifier from the summary (a dict with identifier/kind/reason, or a plain value)."""
+    if not isinstance(item, Mapping):
+        return Hub(one_line(str(item), VALUE_CHARS), "", "", "")
+    identifier = item.get("identifier", item.get("value", ""))
+    rest = {k: v for k, v in item.items() if k not in ("identifier", "value", "kind", "reason")}
+    stats = rest.pop("stats", None)
+    if isinstance(stats, Mapping):
+        rest.update(stats)
+    details = ", ".join(f"{k}={_number(v)}" for k, v in list(rest.items())[:8])
+    return Hub(
+        identifier=one_line(str(identifier), VALUE_CHARS),
+        kind=one_line(str(item.get("kind") or ""), 30),
+        reason=one_line(str(item.get("reason") or ""), 200),
+        details=one_line(details, 300),
+    )
+
+
+def corpus_view(summary: Mapping[str, Any], *, structure: list[tuple[str, str]]) -> CorpusView:
+    """The corpus summary from summary.json (tolerating absent keys) and network/template counts."""
+    counts = summary.get("counts") or {}
+    reasons = summary.get("quarantine_reasons") or {}
+    idents = summary.get("identifiers") or {}
+    hubs, hubs_more = capped([hub_view(h) for h in _find_hubs(summary)], MAX_HUBS)
+    timings = summary.get("timings_seconds") or {}
+    return CorpusView(
+        counts=[
+            (one_line(str(k).replace("_", " "), 40), _number(v))
+            for k, v in list(counts.items())[:MAX_SUMMARY_ITEMS]
+        ],
+        accounting=one_line(str(summary.get("accounting") or ""), 300),
+        quarantine=[
+            (one_line(str(k), 120), _int(v) or 0)
+            for k, v in list(reasons.items())[:MAX_SUMMARY_ITEMS]
+        ],
+        identifiers=[
+            (
+                one_line(str(kind), 30),
+                _int(info.get("ads_with_any")) or 0,
+                _int(info.get("distinct")) or 0,
+                one_line(", ".join(_top_entry(t) for t in (info.get("top") or [])[:5]), 300),
+            )
+            for kind, info in list(idents.items())[:MAX_SUMMARY_ITEMS]
+            if isinstance(info, Mapping)
+        ],
+        hubs=hubs,
+        hubs_more=hubs_more,
+        structure=structure,
+        timings=[
+            (one_line(str(k), 40), _number(v)) for k, v in list(timings.items())[:MAX_SUMMARY_ITEMS]
+        ],
+        warnings=[_warning_text(w) for w in (summary.get("warnings") or [])[:MAX_WARNINGS]],
+    )
+
+
+def _warning_text(warning: Any) -> str:
+    if isinstance(warning, Mapping):
+        where = f"{warning.get('file', '')}:{warning.get('line', '')}"
+        return one_line(f"{where}: {warning.get('warning', '')}", 200)
+    return one_line(str(warning), 200)
+
+
+def _top_entry(entry: Any) -> str:
+    if isinstance(entry, list | tuple) and len(entry) == 2:
+        return f"{one_line(str(entry[0]), 60)} ({_number(entry[1])})"
+    return one_line(str(entry), 60)
