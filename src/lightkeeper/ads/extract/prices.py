@@ -1,0 +1,300 @@
+"""Prices in ad text: amount, currency and the unit of time it buys.
+
+Ads write prices as "$200", "150hh 250h 1000 overnight", "hh: 150 / h: 250", "300 roses",
+"1.500 pesos la hora", "media hora 800". Every number in the text is a candidate; it becomes a
+price when a currency, a price code ("roses", "donation") or a unit of time stands beside it,
+and it is rejected when its surroundings show it is an age ("23 yo"), a measurement ("34-24-36",
+"120 lbs", "5'6"), a phone number, a date, a time ("10pm", "10:30"), a duration ("24 hours",
+the "30" of "30 min 100") or a quantity.
+
+When the same unit word could belong to the number before or after it ("hh 150 h 250"), the
+text's own style decides: if its first priced number has its unit in front, units are read in
+front throughout; each unit word prices one number only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lightkeeper.ads.types import Price
+
+_DOLLAR_CURRENCIES = frozenset({"USD", "CAD", "MXN", "AUD", "NZD", "SGD", "HKD"})
+_PESO_CURRENCIES = frozenset({"MXN", "COP", "ARS", "CLP", "DOP", "UYU", "PHP"})
+_MAX_AMOUNT = 1_000_000
+_MIN_BARE_AMOUNT = 20
+_MAX_BARE_AMOUNT = 100_000
+_LEFT_WINDOW = 32
+
+_UNIT = (
+    r"(?P<{p}half_hour>hh\b|half[\s-]?(?:an?\s+)?h(?:ou)?r\b|1/2\s*(?:h(?:ou)?r|h|hora)\b|½\s*h"
+    r"(?:ou)?r?\b|30\s*(?:min(?:ute)?s?|mins?|m|minutos)\b|media\s+hora\b)"
+    r"|(?P<{p}q15>15\s*(?:min(?:ute)?s?|m|minutos)\b|qv\b|quick\s*visit\b|quickie\b)"
+    r"|(?P<{p}session>sessions?\b|sesi[oó]n\b|visit\b|visita\b"
+    r"|(?:2|3|4|two|three|four|dos|tres)\s*(?:h(?:ou)?rs?|hours|horas)\b"
+    r"|(?:45|90|120)\s*(?:min(?:ute)?s?|minutos)\b|dinner\s*date\b)"
+    r"|(?P<{p}night>over\s*night\b|overnight\b|all\s*night\b|full\s*night\b|night\b|nite\b"
+    r"|toda\s+la\s+noche\b|noche\b|ovn\b|o/n\b)"
+    r"|(?P<{p}hour>(?:1|one|an|una)\s*(?:h(?:ou)?r|hour|hora|h)\b|60\s*(?:min(?:ute)?s?|minutos)\b"
+    r"|hour\b|hr\b|hrs\b|hora\b|h\b|hourly\b)"
+)
+_UNIT_GROUPS = ("half_hour", "q15", "session", "night", "hour")
+_UNIT_NAMES = {
+    "half_hour": "half_hour",
+    "q15": "15min",
+    "session": "session",
+    "night": "night",
+    "hour": "hour",
+}
+_CURRENCY = (
+    r"us\$|usd|mx\$|mxn|c\$|ca\$|cad|cdn\$?|au\$|a\$|aud|eur|euros?|€|gbp|£|quid"
+    r"|dollars?|d[oó]lares|dlls?|dls|bucks|pesos?|mn\b|\$"
+)
+_CODE = r"roses?|rosas?|donations?|donativos?|donaci[oó]n"
+
+_RUN = re.compile(r"\d+(?:[.,:'’\-]\d+)*")
+_PHONE_SPAN = re.compile(r"\+?\(?\d[\d ().\-]{7,}\d")
+_NOT_PRICE_AFTER = re.compile(
+    r"\s*(?:yo\b|y/o|y\.o|yrs?\b|years?\b|a[ñn]os\b|a[ñn]itos\b|lbs?\b|pounds\b|libras\b|kg\b"
+    r"|kilos?\b|cm\b|ft\b|feet\b|inch|\"|%|am\b|pm\b|a\.m|p\.m|st\b|nd\b|rd\b|th\b|mi\b"
+    r"|miles\b|km\b|x\s*\d|\+|hours\b|horas\b|h(?:ou)?rs\s*(?:a|/|per)\s*day|days?\b|d[ií]as\b"
+    r"|girls?\b|chicas?\b|stars?\b|photos?\b|pics?\b|reviews?\b)"
+)
+_LABEL_AFTER = re.compile(r"\s*[:=]")
+_SLASH_DIGIT = re.compile(r"/\s*\d")
+_PER_QUANTITY = re.compile(r"/\s*(?:" + _UNIT.format(p="s_") + r")")
+_CUP_SIZE = re.compile(r"[a-g]{1,3}\b")
+_QUANTITY_AFTER = re.compile(
+    r"\s*(?:(?P<hours>h(?:ou)?rs?\b|hours?\b|horas?\b|h\b)|(?P<minutes>min(?:ute)?s?\b|minutos\b|m\b))"
+)
+_AFTER = re.compile(
+    r"(?P<k>k\b)?(?:\s*(?P<cur>" + _CURRENCY + r"))?(?:\s*(?P<code>" + _CODE + r"))?"
+    r"(?P<glue>\s*(?:/|per\b|x\b|por\b|la\b|el\b|a\b|an\b|for\s+(?:an?\s+|1\s+)?|each\b|cada\b"
+    r"|-)?\s*)"
+    r"(?P<unit>" + _UNIT.format(p="r_") + r")?"
+)
+_CURRENCY_BEFORE = re.compile(r"(?:(?<![a-z])(?P<cur>" + _CURRENCY + r"))\s*\Z")
+_CODE_BEFORE = re.compile(r"(?<![a-z])(?:" + _CODE + r")\s*(?:[:=\-–]\s*)?\Z")
+_UNIT_BEFORE = re.compile(
+    r"(?<![a-z0-9])(?P<unit>" + _UNIT.format(p="l_") + r")"
+    r"(?P<sep>\s*(?:[:=\-–>|@]|\bis\b|\bes\b|rate\b|price\b|precio\b)?)\s*\Z"
+)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A number in the text with everything around it that could make it a price."""
+
+    position: int
+    amount: float
+    currency: str | None
+    code: str
+    right: tuple[str, int, bool] | None  # (unit, unit position, tightly attached)
+    left: tuple[str, int, bool] | None  # (unit, unit position, explicit separator)
+
+
+def extract_prices(text: str, *, default_currency: str = "USD") -> list[Price]:
+    """Prices in `text`, in order of appearance, without repeats.
+
+    Currency from symbols and words ($, US$, €, £, MXN, "pesos", CAD...), a bare "$" or number in
+    `default_currency` (the ISO 4217 code of the ad's country). Units: "hour", "half_hour",
+    "15min", "night", "session", or "unknown" for a sum with a currency but no unit. "roses" /
+    "donation" / "rosas" give code="roses" in the default currency.
+    """
+    low = text.lower()
+    candidates = _candidates(low, default_currency.upper())
+    return _priced(candidates, default_currency.upper())
+
+
+def _candidates(low: str, default: str) -> list[_Candidate]:
+    """Every number of `low` that is not ruled out as a non-price."""
+    phone_spans = _phone_spans(low)
+    found: list[_Candidate] = []
+    for match in _RUN.finditer(low):
+        start, end = match.span()
+        if any(a <= start < b for a, b in phone_spans):
+            continue
+        amount = _amount(match.group(0))
+        if amount is None or _is_not_price(low, start, end, amount):
+            continue
+        candidate = _candidate_at(low, start, end, amount, default)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _phone_spans(low: str) -> list[tuple[int, int]]:
+    """Spans of digit groups that together hold 9 or more digits: phone numbers, ids."""
+    spans = []
+    for match in _PHONE_SPAN.finditer(low):
+        if sum(c.isdigit() for c in match.group(0)) >= 9:
+            spans.append(match.span())
+    return spans
+
+
+def _amount(run: str) -> float | None:
+    """The value of a digit run ("1,500", "1.500", "150.00", "2.5"), or None if not an amount.
+
+    Runs with ":", "-" or an apostrophe are times, dates, measurements or heights.
+    """
+    if any(c in run for c in ":-'’"):
+        return None
+    groups = re.split(r"[.,]", run)
+    if len(groups) == 1:
+        return float(run) if len(run) <= 7 else None
+    if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
+        return float("".join(groups))
+    if len(groups[-1]) <= 2 and all(len(g) == 3 for g in groups[1:-1]):
+        return float("".join(groups[:-1]) + "." + groups[-1])
+    return None
+
+
+def _is_not_price(low: str, start: int, end: int, amount: float) -> bool:
+    """True when the words right after the number show it is not a price."""
+    if _NOT_PRICE_AFTER.match(low, end):
+        return True
+    if start > 0 and low[start - 1] == "/" and start > 1 and low[start - 2].isdigit():
+        return True  # the second part of a date, "24/7" or "1/2"
+    if _SLASH_DIGIT.match(low, end) and not _PER_QUANTITY.match(low, end):
+        return True  # a date or "24/7", unless it is "100/30min"
+    if 28 <= amount <= 48 and _CUP_SIZE.match(low, end):
+        return True  # bra size: "34dd", "36c"
+    quantity = _QUANTITY_AFTER.match(low, end)
+    if quantity is not None:
+        if quantity.group("hours") and amount <= 12:
+            return True  # the "1" of "1 hr 200"
+        if quantity.group("minutes") and amount in (15, 20, 30, 45, 60, 90, 120):
+            return True  # the "30" of "30 min 100"
+    return False
+
+
+def _candidate_at(low: str, start: int, end: int, amount: float, default: str) -> _Candidate | None:
+    """The number at low[start:end] with its currency, code and neighbouring units."""
+    after = _AFTER.match(low, end)
+    currency_word = after.group("cur") if after else None
+    code = "roses" if after and after.group("code") else ""
+    if after and after.group("k"):
+        amount *= 1000
+    right = _right_unit(low, after) if after else None
+    window_start = max(0, start - _LEFT_WINDOW)
+    before = _CURRENCY_BEFORE.search(low, window_start, start)
+    if before is not None:
+        currency_word = currency_word or before.group("cur")
+        unit_end = before.start()
+    else:
+        unit_end = start
+    if not code and _CODE_BEFORE.search(low, window_start, unit_end):
+        code = "roses"
+    left = _left_unit(low, window_start, unit_end) if _may_have_left_unit(low, unit_end) else None
+    currency = _currency(currency_word, default) if currency_word else None
+    if not 0 < amount <= _MAX_AMOUNT:
+        return None
+    return _Candidate(start, amount, currency, code, right, left)
+
+
+def _right_unit(low: str, after: re.Match[str]) -> tuple[str, int, bool] | None:
+    """The unit written after a number, its position and whether it is attached to it.
+
+    Attached: nothing between ("150hh"), or a word or slash that means "per" ("150/hr",
+    "150 per hour", "1500 x hora"). A spaced slash or dash separates list items instead
+    ("100 / 1 hr 180"), and a unit followed by ":" labels the next number ("150 / h: 250").
+    """
+    if after.group("unit") is None or _LABEL_AFTER.match(low, after.end("unit")):
+        return None
+    glue = after.group("glue")
+    word = glue.strip()
+    if word in ("", "-"):
+        attached = glue == ""
+    elif word == "/":
+        attached = not (glue.startswith(" ") and glue.endswith(" "))
+    else:
+        attached = True
+    unit = next(_UNIT_NAMES[g] for g in _UNIT_GROUPS if after.group("r_" + g))
+    return unit, after.start("unit"), attached
+
+
+def _may_have_left_unit(low: str, end: int) -> bool:
+    """Cheap test before the regex: a unit word can only end in a letter or a separator."""
+    i = end - 1
+    while i >= 0 and low[i] == " ":
+        i -= 1
+    return i >= 0 and (low[i].isalpha() or low[i] in ":=-–>|@½")
+
+
+def _left_unit(low: str, start: int, end: int) -> tuple[str, int, bool] | None:
+    """The unit written before a number, its position and whether a separator follows it."""
+    match = _UNIT_BEFORE.search(low, start, end)
+    if match is None:
+        return None
+    unit = next(_UNIT_NAMES[g] for g in _UNIT_GROUPS if match.group("l_" + g))
+    return unit, match.start("unit"), match.group("sep").strip() != ""
+
+
+def _currency(word: str, default: str) -> str:
+    """ISO 4217 code of a currency symbol or word, given the ad's default currency."""
+    if word in ("us$", "usd"):
+        return "USD"
+    if word in ("mx$", "mxn", "mn"):
+        return "MXN"
+    if word in ("c$", "ca$", "cad", "cdn", "cdn$"):
+        return "CAD"
+    if word in ("au$", "a$", "aud"):
+        return "AUD"
+    if word in ("€", "eur", "euro", "euros"):
+        return "EUR"
+    if word in ("£", "gbp", "quid"):
+        return "GBP"
+    if word.startswith("peso"):
+        return default if default in _PESO_CURRENCIES else "MXN"
+    return default if default in _DOLLAR_CURRENCIES else "USD"
+
+
+def _priced(candidates: list[_Candidate], default: str) -> list[Price]:
+    """Prices from the candidates: each unit word is given to one number only."""
+    left_style = _units_written_first(candidates)
+    used: set[int] = set()
+    prices: list[Price] = []
+    for candidate in candidates:
+        unit = _chosen_unit(candidate, used, left_style=left_style)
+        price = _price_of(candidate, unit, default)
+        if price is not None and price not in prices:
+            prices.append(price)
+    return prices
+
+
+def _units_written_first(candidates: list[_Candidate]) -> bool:
+    """True when the first number with a unit beside it has the unit in front ("hh 150")."""
+    for candidate in candidates:
+        right_attached = candidate.right is not None and candidate.right[2]
+        if candidate.left is not None and not right_attached:
+            return True
+        if candidate.right is not None:
+            return False
+    return False
+
+
+def _chosen_unit(candidate: _Candidate, used: set[int], *, left_style: bool) -> str | None:
+    """The unit of one number, marking the unit word as used."""
+    right = candidate.right if candidate.right and candidate.right[1] not in used else None
+    left = candidate.left if candidate.left and candidate.left[1] not in used else None
+    choice: tuple[str, int, bool] | None
+    if right is not None and right[2]:
+        choice = right
+    elif left is not None and (left[2] or left_style or right is None):
+        choice = left
+    else:
+        choice = right or left
+    if choice is None:
+        return None
+    used.add(choice[1])
+    return choice[0]
+
+
+def _price_of(candidate: _Candidate, unit: str | None, default: str) -> Price | None:
+    """The Price a candidate stands for, or None when nothing marks it as a price."""
+    amount = candidate.amount
+    bare = candidate.currency is None and not candidate.code
+    if bare and (unit is None or not _MIN_BARE_AMOUNT <= amount <= _MAX_BARE_AMOUNT):
+        return None
+    currency = candidate.currency or default
+    return Price(amount, currency, unit or "unknown", candidate.code)
