@@ -6,6 +6,7 @@ is capped and every text cleaned and truncated here, so the template only lays v
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -25,6 +26,7 @@ from lightkeeper.ads.report.charts import (
     timeline_svg,
 )
 from lightkeeper.ads.report.geo import LatLon, PlaceKey
+from lightkeeper.ads.report.load import LENGTH_SUFFIX
 from lightkeeper.ads.report.text import capped, one_line, truncate
 
 Row = Mapping[str, Any]
@@ -251,9 +253,22 @@ def _strings(values: Any) -> list[str]:
     return [str(v) for v in (values or []) if v is not None and str(v) != ""]
 
 
-def capped_values(label: str, values: Any, *, limit: int = MAX_IDENTIFIERS) -> Capped:
-    """A labelled list of values, cleaned, truncated to VALUE_CHARS each and capped."""
-    shown, more = capped(_strings(values), limit)
+def _total(row: Row, column: str) -> int:
+    """The length of a list column before the loader cut it (see `load.LENGTH_SUFFIX`)."""
+    total = row.get(column + LENGTH_SUFFIX)
+    return int(total) if total is not None else len(row.get(column) or [])
+
+
+def capped_values(
+    label: str, values: Any, *, limit: int = MAX_IDENTIFIERS, total: int | None = None
+) -> Capped:
+    """A labelled list of values, cleaned, truncated to VALUE_CHARS each and capped.
+
+    `total` is the full number of values when `values` was already cut short.
+    """
+    strings = _strings(values)
+    shown = strings[:limit]
+    more = max((total if total is not None else len(strings)) - len(shown), 0)
     return Capped(label, [one_line(v, VALUE_CHARS) for v in shown], more)
 
 
@@ -335,17 +350,21 @@ def network_row(row: Row) -> NetworkRow:
 
 def evidence_list(row: Row) -> tuple[list[Evidence], int]:
     """The evidence joining a network's ads, most shared first, capped."""
+    raw = [e for e in (row.get("evidence") or []) if e is not None]
+    top = heapq.nsmallest(
+        MAX_EVIDENCE,
+        raw,
+        key=lambda e: (-(_int(e.get("ad_count")) or 0), str(e.get("kind")), str(e.get("value"))),
+    )
     items = [
         Evidence(
             kind=one_line(e.get("kind"), 30),
             value=one_line(e.get("value"), VALUE_CHARS),
             ad_count=_int(e.get("ad_count")) or 0,
         )
-        for e in (row.get("evidence") or [])
-        if e is not None
+        for e in top
     ]
-    items.sort(key=lambda e: (-e.ad_count, e.kind, e.value))
-    return capped(items, MAX_EVIDENCE)
+    return items, _total(row, "evidence") - len(items)
 
 
 def risk_reasons(row: Row) -> list[Reason]:
@@ -371,7 +390,8 @@ def movement_stops(
     row: Row, located: Mapping[PlaceKey, LatLon]
 ) -> tuple[list[Stop], int, list[MapStop], list[str]]:
     """The network's moves as table rows and map stops (located cities only), and the unplaced."""
-    moves, more = capped([m for m in (row.get("movement") or []) if m is not None], MAX_MOVES)
+    moves = [m for m in (row.get("movement") or [])[:MAX_MOVES] if m is not None]
+    more = max(_total(row, "movement") - len(moves), 0)
     stops, points, unplaced = [], [], []
     for m in moves:
         city, country = m.get("city"), m.get("country")
@@ -530,7 +550,10 @@ def network_view(
     )
     return NetworkView(
         row=base,
-        identifiers=[capped_values(label, row.get(col)) for col, label in IDENTIFIER_COLUMNS],
+        identifiers=[
+            capped_values(label, row.get(col), total=_total(row, col))
+            for col, label in IDENTIFIER_COLUMNS
+        ],
         evidence=evidence,
         evidence_more=evidence_more,
         moves=stops,
@@ -540,7 +563,7 @@ def network_view(
         movement=movement_svg(points),
         graph=link_graph(graph_ads, evidence, total_ads=max(base.ad_count, len(graph_ads))),
         templates=tpls[:MAX_TEMPLATES_PER_NETWORK],
-        template_more=max(len(tpl_ids) - MAX_TEMPLATES_PER_NETWORK, 0),
+        template_more=max(_total(row, "template_ids") - MAX_TEMPLATES_PER_NETWORK, 0),
         ads=[ad_view(ad) for ad in sample_ads[:MAX_SAMPLE_ADS]],
         ads_shown_of=base.ad_count,
         unplaced=unplaced,
@@ -592,7 +615,7 @@ def corpus_view(summary: Mapping[str, Any], *, structure: list[tuple[str, str]])
     counts = summary.get("counts") or {}
     reasons = summary.get("quarantine_reasons") or {}
     idents = summary.get("identifiers") or {}
-    hubs, hubs_more = capped([hub_view(h) for h in _find_hubs(summary)], MAX_HUBS)
+    raw_hubs, hubs_more = capped(_find_hubs(summary), MAX_HUBS)
     timings = summary.get("timings_seconds") or {}
     return CorpusView(
         counts=[
@@ -614,7 +637,7 @@ def corpus_view(summary: Mapping[str, Any], *, structure: list[tuple[str, str]])
             for kind, info in list(idents.items())[:MAX_SUMMARY_ITEMS]
             if isinstance(info, Mapping)
         ],
-        hubs=hubs,
+        hubs=[hub_view(h) for h in raw_hubs],
         hubs_more=hubs_more,
         structure=structure,
         timings=[
