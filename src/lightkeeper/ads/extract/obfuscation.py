@@ -32,6 +32,9 @@ __all__ = ["decode_digits"]
 # Characters dropped outright: zero-width joiners and spaces that adversaries slip between
 # digits, soft hyphens, and the emoji marks that turn "7" into the keycap "7️⃣".
 _DELETED = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\ufe0e\ufe0f\u20e3"
+# Emoji presentation marks and joiners are everywhere in ads ("❤️", "👩‍💼"): alone they do not
+# justify a full translation, unless they touch a digit.
+_COMMON_MARKS = "\ufe0f\u200d"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63"
 # Greek and Cyrillic capitals/smalls drawn exactly like the Latin look-alikes of digits.
 _HOMOGLYPHS = {
@@ -49,12 +52,14 @@ _HOMOGLYPHS = {
 }
 _KEYCAP_TEN = "\U0001f51f"
 _LAST_SCANNED = 0x20000  # every code point with a digit value lies in the BMP or the SMP
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+_MARK_NEAR_DIGIT_RE = re.compile(r"[0-9][\ufe0f\u200d]|[\ufe0f\u200d][0-9]")
 
 
 @dataclass(frozen=True, slots=True)
 class _UnicodeFolding:
-    screen: re.Pattern[str]  # finds any character the table changes
     table: dict[int, str | None]  # str.translate table
+    triggers: frozenset[str]  # characters whose presence calls for the translation
 
 
 def _digit_text(char: str) -> str | None:
@@ -74,7 +79,7 @@ def _digit_text(char: str) -> str | None:
 
 @cache
 def _unicode_folding() -> _UnicodeFolding:
-    """The Unicode folding table and its screening regex, built once on first use (~30 ms)."""
+    """The Unicode folding table, built once on first use (~30 ms)."""
     table: dict[int, str | None] = {}
     for code in range(0x80, _LAST_SCANNED):
         char = chr(code)
@@ -90,9 +95,8 @@ def _unicode_folding() -> _UnicodeFolding:
     table.update({ord(char): None for char in _DELETED})
     table.update({ord(char): latin for char, latin in _HOMOGLYPHS.items()})
     table[ord(_KEYCAP_TEN)] = "10"
-    chars = "".join(sorted(chr(code) for code in table))
-    screen = re.compile("[" + re.escape(chars) + "]")
-    return _UnicodeFolding(screen=screen, table=table)
+    triggers = frozenset(chr(code) for code in table) - frozenset(_COMMON_MARKS)
+    return _UnicodeFolding(table=table, triggers=triggers)
 
 
 def _fold_unicode(text: str) -> str:
@@ -100,9 +104,12 @@ def _fold_unicode(text: str) -> str:
     if text.isascii():
         return text
     folding = _unicode_folding()
-    if folding.screen.search(text) is None:
-        return text
-    return text.translate(folding.table)
+    for match in _NON_ASCII_RE.finditer(text):
+        if not folding.triggers.isdisjoint(match.group()):
+            return text.translate(folding.table)
+    if _MARK_NEAR_DIGIT_RE.search(text) is not None:
+        return text.translate(folding.table)
+    return text
 
 
 # --- pass 2: spelled digits ------------------------------------------------------------------
@@ -131,22 +138,25 @@ _SPELLED = {
     "nine": "9",
     "nueve": "9",
 }
-# Longest first so that "ocho" and "oh" win over "o", and "tres" over nothing shorter.
+# Longest first so that "ocho" and "oh" win over "o".
 _WORD = "(?:" + "|".join(sorted(_SPELLED, key=lambda w: (-len(w), w))) + ")"
 # A word counts as a token when it ends the word ("seven ") or runs straight into another digit
 # word or digit ("sevenone", "7one3"); so "oneself", "sixteen", "seventy", "dosis" are no tokens.
 _TOKEN = rf"(?:{_WORD}(?:(?![^\W\d_])|(?={_WORD}|[0-9]))|[0-9]++)"
 _SPELLED_SEP = r"[ \t.,;\-*~/_|•·()\[\]]{0,4}"
-_SPELLED_RUN_RE = re.compile(
+# Matched on lower-cased text from a position known to start a token.
+_SPELLED_RUN_RE = re.compile(rf"(?>{_TOKEN}(?:{_SPELLED_SEP}{_TOKEN})*)")
+_SPELLED_RUN_ANYCASE_RE = re.compile(
     rf"(?<![^\W\d_])(?>{_TOKEN}(?:{_SPELLED_SEP}{_TOKEN})*)", re.IGNORECASE
 )
 _SPELLED_WORD_RE = re.compile(_WORD, re.IGNORECASE)
-# Cheap screen: no spelled run is possible without at least one of these words in the text.
-_SPELLED_SCREEN_RE = re.compile(
-    r"zero|cero|oh|one|uno|two|dos|thr|tres|four|cuatro|five|cinco|six|seis|seven|siete|"
-    r"eight|ocho|nine|nueve",
-    re.IGNORECASE,
+# The screen: lower-case ASCII letters kept, everything else a space, then split into words. A
+# set lookup of those words is several times cheaper than any regex scan of the text.
+_SCREEN_WORDS = frozenset(word.encode() for word in _SPELLED if len(word) > 1)
+_LETTERS_ONLY = bytes(
+    code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 else 32 for code in range(256)
 )
+_RUN_LEAD = frozenset("0123456789 \t.,;-*~/_|()[]")
 _RUN_COMMAS_RE = re.compile(r"[,;]+")
 _MIN_RUN_DIGITS = 7  # the shortest national number anyone writes out
 
@@ -165,19 +175,71 @@ def _decoded_spelled_run(run: str) -> str | None:
     return _RUN_COMMAS_RE.sub(" ", decoded)
 
 
+def _spelled_words_in(text: str) -> list[str]:
+    """The distinct digit words that stand as words of their own in the text (maybe none)."""
+    words = text.encode("ascii", "replace").translate(_LETTERS_ONLY).split()
+    return [word.decode() for word in _SCREEN_WORDS.intersection(words)]
+
+
+def _run_starts(low: str, words: list[str]) -> list[int]:
+    """Where spelled runs may start: each digit word at a word start, backed up over digits."""
+    starts: set[int] = set()
+    for word in words:
+        index = low.find(word)
+        while index != -1:
+            if index == 0 or not low[index - 1].isalpha():
+                starts.add(_run_start_before(low, index))
+            index = low.find(word, index + 1)
+    return sorted(starts)
+
+
+def _run_start_before(low: str, index: int) -> int:
+    """Back up from a digit word over digits and separators ("7one3": the run starts at 7)."""
+    start = index
+    while start > 0 and low[start - 1] in _RUN_LEAD:
+        start -= 1
+    while start < index and not low[start].isdigit():
+        start += 1  # leading separators are not part of the run
+    if start < index and start > 0 and low[start - 1].isalpha():
+        # digits glued to a word before them ("abc123 one") do not start a run: skip them
+        while start < index and low[start] not in " \t.,;-*~/_|()[]":
+            start += 1
+        while start < index and not low[start].isdigit():
+            start += 1
+    return start
+
+
+def _spelled_runs(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Spans of runs of digit words and digits, in order, not overlapping."""
+    low = text.lower()
+    if len(low) != len(text):  # rare letters whose lower case is longer: use the slow path
+        return [match.span() for match in _SPELLED_RUN_ANYCASE_RE.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    covered = 0
+    for start in _run_starts(low, words):
+        if start < covered:
+            continue
+        match = _SPELLED_RUN_RE.match(low, start)
+        if match is not None and match.end() > start:
+            spans.append(match.span())
+            covered = match.end()
+    return spans
+
+
 def _decode_spelled(text: str) -> str:
     """Text with runs of spelled digits (English or Spanish, mixed with digits) as digits."""
-    if _SPELLED_SCREEN_RE.search(text) is None:
+    words = _spelled_words_in(text)
+    if not words:
         return text
     pieces: list[str] = []
     last = 0
-    for match in _SPELLED_RUN_RE.finditer(text):
-        decoded = _decoded_spelled_run(match.group())
+    for start, end in _spelled_runs(text, words):
+        decoded = _decoded_spelled_run(text[start:end])
         if decoded is None:
             continue
-        pieces.append(text[last : match.start()])
+        pieces.append(text[last:start])
         pieces.append(decoded)
-        last = match.end()
+        last = end
     if not pieces:
         return text
     pieces.append(text[last:])
@@ -190,8 +252,11 @@ _LOOKALIKES = "OoIl|SBZ"
 _LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES, "00111582")
 # A standalone word made only of digits and look-alike letters ("7I3", "O123", "55S").
 _CHUNK_RE = re.compile(r"(?<![^\W_])[0-9OoIl|SBZ]++(?![^\W_])")
-# Screen: some digit touches some look-alike letter.
-_MIXED_RE = re.compile(r"[0-9][OoIl|SBZ]|[OoIl|SBZ][0-9]")
+# Screen: digits become "0", look-alike letters "L", the rest "x"; then some digit must touch
+# some look-alike letter. Two byte searches instead of a regex scan of the text.
+_LOOKALIKE_MAP = bytes(
+    48 if 48 <= code <= 57 else 76 if chr(code) in _LOOKALIKES else 120 for code in range(256)
+)
 _CHUNK_GAP_RE = re.compile(r"[ \t]{0,3}[-.*~/_|•·()\[\]]{0,3}[ \t]{0,3}")
 _LETTER_ONLY_OK = frozenset("OIlSBZ|")
 _MAX_PIPE_CHUNK = 5  # "7|3", "0|23": a pipe inside a phone-group-sized word is a 1
@@ -277,7 +342,8 @@ def _is_letter_only_group(run: list[_Chunk], index: int) -> bool:
 
 def _decode_lookalikes(text: str) -> str:
     """Text with look-alike letters as digits inside runs that are clearly phone numbers."""
-    if _MIXED_RE.search(text) is None:
+    mapped = text.encode("ascii", "replace").translate(_LOOKALIKE_MAP)
+    if b"0L" not in mapped and b"L0" not in mapped:
         return text
     chosen = [chunk for run in _runs(text, _chunks(text)) for chunk in _converted_chunks(run)]
     if not chosen:

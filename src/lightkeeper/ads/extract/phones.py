@@ -3,18 +3,19 @@
 How a number is found:
 
 1. `decode_digits` undoes obfuscation (spelled digits, look-alike letters, keycaps, Unicode).
-2. A regex finds *chains*: digit groups joined by phone-like separators (spaces, ``-.*~/_|\\``,
+2. *Chains* are found: digit groups joined by phone-like separators (spaces, ``-.*~/_|\\``,
    brackets). Newlines, colons, commas and sentence breaks (". ") end a chain, so digits are never
-   joined across them. Chains with fewer than 7 digits (ages, prices, times) are dropped at once.
-3. Groups that are decoys are cut out of a chain, splitting it: a group after an id keyword
-   ("Post ID:", "ref", "order #"...) or a currency sign, a group followed by a unit ("roses",
-   "/hr", "lbs", "%"...) or glued to letters ("150hh", "36DD", "10am"), dates ("12/05/2024",
+   joined across them. Chains with fewer than 7 digits (ages, prices, times) never get this far.
+3. Decoy groups are cut out of a chain, splitting it: a group after an id keyword ("Post ID:",
+   "ref", "order #"...), a currency sign, an age or a month; a group before a unit ("roses",
+   "/hr", "lbs", "%"...) or glued to letters ("150hh", "36DD", "10am"); dates ("12/05/2024",
    "2024-05-12") and body measurements ("34-24-36").
-4. In what is left, consecutive groups are tried longest first from the left, and a window is a
-   phone when `phonenumbers` says it is valid: in the default region, after an explicit "+" or an
-   international prefix ("00", "011"), with a NANP leading "1", or after a country code written
-   without "+" ("44 7911 123456"). Groups are never split, so a long id cannot hide a phone and a
-   phone cannot be cut out of a long id.
+4. In what is left, windows of consecutive groups are tried longest first from the left, first
+   between *strong* separators (" - ", " | ", " / ": an ad's list of items), then across them.
+   A window is a phone when `phonenumbers` says it is valid: in the default region, after an
+   explicit "+" or an international prefix ("00", "011"), with a NANP leading "1", or after a
+   country code written as its own group without "+" ("44 7911 123456"). Groups are never split,
+   so a phone cannot be cut out of a long id.
 
 Parsing is the expensive step (20-60 µs per call), so it runs only on windows whose length can be
 a phone in that region, and its results are cached per (digits, region).
@@ -38,42 +39,67 @@ _MAX_DIGITS = 15  # E.164 maximum, country code included
 _MAX_WINDOW = 18  # "011" + 15 digits
 _UNKNOWN_REGION = "ZZ"  # phonenumbers' code for "no default region": only "+" numbers parse
 
+# Candidate search on a byte image of the text (digits "0", separators "-", the rest "x"): a
+# regex with a literal first byte runs several times faster than one over the text itself.
+_SEPARATORS = " \t-.*~/_|\\()[]{}"
+_CANDIDATE_MAP = bytes(
+    48 if 48 <= code <= 57 else 45 if chr(code) in _SEPARATORS else 120 for code in range(256)
+)
+_CANDIDATE_RE = re.compile(rb"0(?=[0\-]{6})[0\-]*0")
 _SEP = r"(?:[ \t]{1,3}|[ \t]{0,2}[-.*~/_|\\•·()\[\]{}]{1,4}[ \t]{0,2})"
-_CHAIN_RE = re.compile(rf"(?:\+[ \t]?)?[0-9]++(?:{_SEP}[0-9]++)*")
+_CHAIN_RE = re.compile(rf"[0-9]++(?:{_SEP}[0-9]++)*")
 _GROUP_RE = re.compile(r"[0-9]+")
+_PLUS_RE = re.compile(r"\+[ \t]{0,2}(?:[-.*~/_|][ \t]{0,2})?\Z")
 # A dot followed by a space ends a sentence: "... 24/7. 713 555" is not one number.
 _SENTENCE_BREAK_RE = re.compile(r"\.[ \t]")
+# Separators that join the items of a list rather than the groups of a number: " - ", " | ".
+_STRONG_SEP_RE = re.compile(r"[ \t][-*~/_|\\•·]|[-*~/_|\\•·][ \t]")
 
-# Text just before a chain that makes its first group an identifier, a postal code or money.
-_ID_PREFIX_RE = re.compile(
-    r"""(?:
-        \b(?:post(?:ing)?|ad|ads|listing|ref|reference|referencia|order|invoice|ticket|
-             tracking|account|acct|folio|anuncio|pedido|id)
-          (?:[\s_-]*(?:id|no|n[º°o]|num|number|n[uú]mero|nr|code|c[oó]digo))?\.?
-          [\s]*[:#=\-]?[\s]*\#?[\s]*
-      | \b(?:zip|zip\s*code|postal\s*code|postcode|post\s*code|c[oó]digo\s+postal|c\.\s?p\.?|cp)
-          [\s.:#-]*
-      | [$€£¥][\s]*
-      | \b(?:usd|us\$|mxn|eur|gbp|cad|aud)[\s]*
-    )\Z""",
-    re.IGNORECASE | re.VERBOSE,
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words just before a chain that make its first group an identifier, money, an age or a date.
+_ID_WORDS = _word_set(
+    "listing ref reference referencia order invoice ticket tracking account acct folio pedido "
+    "id zip postcode cp"
 )
-_PREFIX_WINDOW = 40
+# Words that name an id only with a marker: "Ad #123", "post no. 123" ("in this ad 713..." is not).
+_MARKED_ID_WORDS = _word_set("post posting ad ads anuncio publicación publicacion")
+_NUMBER_WORDS = _word_set("id no nº n° num number numero número nr code código codigo")
+_POSTAL_PAIRS = frozenset({("zip", "code"), ("postal", "code"), ("código", "postal")})
+_CURRENCY_WORDS = _word_set("usd us$ mxn eur gbp cad aud")
+_AGE_WORDS = _word_set("age aged edad tengo")
+_MONTHS = _word_set(
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept "
+    "september oct october nov november dec december ene enero febrero marzo abr abril mayo "
+    "junio julio ago agosto septiembre setiembre octubre noviembre dic diciembre"
+)
+_CURRENCY_SIGNS = "$€£¥"
+_PREFIX_WINDOW = 32
+_PREFIX_STRIP = " \t:#=-."
+_WORD_STRIP = "([{\"'¿¡,;"
+_MEASUREMENT_HEAD_RE = re.compile(r"[0-9]{2}[a-z]{1,3}[ \t]*[-/][ \t]*\Z", re.IGNORECASE)
 # Text just after a chain that makes its last group an amount, a weight, an age or a duration.
 _UNIT_SUFFIX_RE = re.compile(
     r"""[ \t]*(?:
-        [%°$€£]
+        [%°]
+      | [$€£](?![ \t]*[0-9])
       | (?:usd|dlls?|dls|dollars?|bucks|pesos|mxn|euros?|eur|gbp|pounds?|quid|cad|
            roses?|rosas|donations?|lbs?|kgs?|kilos?|cm|years?|yrs?|a[nñ]os|a[nñ]itos|
            y/o|y\.o\.?|hh|hrs?|hours?|horas?|mins?|minutes?|minutos|qv|qk|ovn|overnight)\b
       | /[ \t]*(?:hr|h|hour|hh|night|noche|hora|session)\b
+      | (?:for|por|x)[ \t]+[0-9]{1,3}[ \t]*(?:min|mins|minutes|minutos|hr|hrs|hour|hours|h|hh)\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-_MAX_UNIT_GROUP = 5  # amounts, weights, ages are short; a 7-digit group before "hours" is not
+_MAX_UNIT_GROUP = 5  # amounts, weights and ages are short; a phone's last group is not a price
+_MAX_AGE = 99
 _DATE_SEPS = frozenset("-/.")
-_MONTHS = 12
-_DAYS = 31
+_MAX_MONTH = 12
+_MAX_DAY = 31
+_LONG_GROUP = 6  # a group this long ends a phone number ("713 5550123", "07911 123456")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +107,7 @@ class _Group:
     digits: str
     start: int  # position in the decoded text, for order of appearance
     sep_before: str  # separator text joining it to the previous group ("" for the first)
+    strong_before: bool  # that separator joins list items (" - ", " | ") rather than groups
 
 
 def extract_phones(text: str, *, region: str = "US", structured: str | None = None) -> list[str]:
@@ -111,26 +138,34 @@ def _region_code(region: str) -> str:
 
 def _phones_in(text: str, region: str) -> list[str]:
     """E.164 numbers in decoded text, in order of appearance (may repeat)."""
-    phones: list[str] = []
-    for match in _CHAIN_RE.finditer(text):
-        chain = match.group()
-        if len(chain) < _MIN_DIGITS:
-            continue  # the cheap exit for ages, prices, times
-        groups = _groups(chain, match.start())
-        if sum(len(group.digits) for group in groups) < _MIN_DIGITS:
-            continue
-        plus = chain.startswith("+")
-        for segment, segment_plus in _segments(text, match.start(), match.end(), groups, plus):
-            phones.extend(_phones_in_segment(segment, region, plus=segment_plus))
-    return phones
+    image = text.encode("ascii", "replace").translate(_CANDIDATE_MAP)
+    phones: list[tuple[int, str]] = []
+    for candidate in _CANDIDATE_RE.finditer(image):
+        position, end = candidate.span()
+        while (match := _CHAIN_RE.search(text, position, end)) is not None:
+            position = match.end()
+            phones.extend(_phones_in_chain(text, match.start(), match.end(), region))
+    return [phone for _, phone in sorted(phones)]
 
 
-def _groups(chain: str, offset: int) -> list[_Group]:
+def _phones_in_chain(text: str, start: int, end: int, region: str) -> list[tuple[int, str]]:
+    groups = _groups(text, start, end)
+    if sum(len(group.digits) for group in groups) < _MIN_DIGITS:
+        return []
+    plus = _PLUS_RE.search(text, max(0, start - 6), start) is not None
+    found: list[tuple[int, str]] = []
+    for segment, segment_plus in _segments(text, start, end, groups, plus):
+        found.extend(_phones_in_segment(segment, region, plus=segment_plus))
+    return found
+
+
+def _groups(text: str, start: int, end: int) -> list[_Group]:
     groups: list[_Group] = []
-    last_end: int | None = None
-    for match in _GROUP_RE.finditer(chain):
-        sep = "" if last_end is None else chain[last_end : match.start()]
-        groups.append(_Group(match.group(), offset + match.start(), sep))
+    last_end = start
+    for match in _GROUP_RE.finditer(text, start, end):
+        sep = text[last_end : match.start()]
+        strong = bool(groups) and _STRONG_SEP_RE.search(sep) is not None
+        groups.append(_Group(match.group(), match.start(), sep, strong))
         last_end = match.end()
     return groups
 
@@ -142,28 +177,23 @@ def _segments(
     excluded = _decoy_indexes(text, start, end, groups)
     segments: list[tuple[list[_Group], bool]] = []
     current: list[_Group] = []
-    current_plus = plus
     for index, group in enumerate(groups):
         breaks = index in excluded or _SENTENCE_BREAK_RE.search(group.sep_before) is not None
         if breaks and current:
-            segments.append((current, current_plus))
+            segments.append((current, False))
             current = []
-        if index in excluded:
-            current_plus = False
-            continue
-        if not current and index > 0:
-            current_plus = False
-        current.append(group)
+        if index not in excluded:
+            current.append(group)
     if current:
-        segments.append((current, current_plus))
+        segments.append((current, False))
+    if plus and 0 not in excluded and segments:
+        segments[0] = (segments[0][0], True)
     return segments
 
 
 def _decoy_indexes(text: str, start: int, end: int, groups: list[_Group]) -> set[int]:
-    """Indexes of the groups of a chain that are ids, money, units, dates or measurements."""
-    excluded: set[int] = set()
-    if _ID_PREFIX_RE.search(text, max(0, start - _PREFIX_WINDOW), start) is not None:
-        excluded.add(0)
+    """Indexes of the groups of a chain that are ids, money, units, ages, dates or measurements."""
+    excluded = _prefix_decoys(text, start, groups)
     last = len(groups) - 1
     if len(groups[last].digits) <= _MAX_UNIT_GROUP and (
         _is_glued_to_letter(text, end) or _UNIT_SUFFIX_RE.match(text, end) is not None
@@ -172,6 +202,62 @@ def _decoy_indexes(text: str, start: int, end: int, groups: list[_Group]) -> set
     excluded.update(_date_indexes(groups))
     excluded.update(_measurement_indexes(groups))
     return excluded
+
+
+def _prefix_decoys(text: str, start: int, groups: list[_Group]) -> set[int]:
+    """First groups made decoys by the words just before the chain."""
+    before = text[max(0, start - _PREFIX_WINDOW) : start].lower()
+    if before.rstrip(" \t")[-1:] in tuple(_CURRENCY_SIGNS):
+        return {0}
+    if _MEASUREMENT_HEAD_RE.search(before) is not None:  # "36DD-24-36": the chain is "24-36"
+        return _leading_short_groups(groups, 2)
+    head = before.rstrip(_PREFIX_STRIP)
+    words = [word.strip(_WORD_STRIP) for word in head.split()[-3:]]
+    if not words:
+        return set()
+    last = words[-1].replace(".", "")
+    previous = words[-2].replace(".", "") if len(words) > 1 else ""
+    first = groups[0].digits
+    marked = "#" in before[len(head) :] or ":" in before[len(head) :]
+    if (
+        last in _ID_WORDS
+        or last in _CURRENCY_WORDS
+        or (last in _MARKED_ID_WORDS and marked)
+        or (last in _NUMBER_WORDS and (previous in _ID_WORDS or previous in _MARKED_ID_WORDS))
+        or (previous, last) in _POSTAL_PAIRS
+    ):
+        return {0}
+    if last in _AGE_WORDS and len(first) <= 2:
+        return {0}
+    if last in _MONTHS or (last == "de" and previous in _MONTHS):
+        return _date_after_month(groups)
+    return set()
+
+
+def _leading_short_groups(groups: list[_Group], limit: int) -> set[int]:
+    """The first groups of two digits or fewer, at most `limit` of them."""
+    found: set[int] = set()
+    for index, group in enumerate(groups[:limit]):
+        if len(group.digits) > 2:
+            break
+        found.add(index)
+    return found
+
+
+def _date_after_month(groups: list[_Group]) -> set[int]:
+    """After a month name: the day ("May 12 2024") and the year ("May 2024", "mayo de 2024")."""
+    found: set[int] = set()
+    index = 0
+    if len(groups[0].digits) <= 2:
+        found.add(0)
+        index = 1
+    if index < len(groups) and _is_year(groups[index].digits):
+        found.add(index)
+    return found
+
+
+def _is_year(digits: str) -> bool:
+    return len(digits) == 4 and digits[:2] in ("19", "20")
 
 
 def _is_glued_to_letter(text: str, end: int) -> bool:
@@ -184,8 +270,7 @@ def _date_indexes(groups: list[_Group]) -> set[int]:
     found: set[int] = set()
     for index in range(1, len(groups) - 1):
         first, middle, last = groups[index - 1], groups[index], groups[index + 1]
-        sep = middle.sep_before.strip()
-        if sep not in _DATE_SEPS or last.sep_before.strip() != sep:
+        if middle.sep_before.strip() not in _DATE_SEPS or last.sep_before != middle.sep_before:
             continue
         alone = len(groups) == 3
         if _is_date(first.digits, middle.digits, last.digits, two_digit_year=alone):
@@ -194,89 +279,150 @@ def _date_indexes(groups: list[_Group]) -> set[int]:
 
 
 def _is_date(first: str, middle: str, last: str, *, two_digit_year: bool) -> bool:
-    if len(first) == 4 and first[:2] in ("19", "20") and len(middle) <= 2 and len(last) <= 2:
-        return 1 <= int(middle) <= _MONTHS and 1 <= int(last) <= _DAYS
+    if _is_year(first) and len(middle) <= 2 and len(last) <= 2:
+        return 1 <= int(middle) <= _MAX_MONTH and 1 <= int(last) <= _MAX_DAY
     if len(first) > 2 or len(middle) > 2:
         return False
     a, b = int(first), int(middle)
-    day_month = (1 <= a <= _DAYS and 1 <= b <= _MONTHS) or (1 <= a <= _MONTHS and 1 <= b <= _DAYS)
-    year = (len(last) == 4 and last[:2] in ("19", "20")) or (two_digit_year and len(last) == 2)
-    return day_month and year
+    day_month = (1 <= a <= _MAX_DAY and 1 <= b <= _MAX_MONTH) or (
+        1 <= a <= _MAX_MONTH and 1 <= b <= _MAX_DAY
+    )
+    return day_month and (_is_year(last) or (two_digit_year and len(last) == 2))
 
 
 def _measurement_indexes(groups: list[_Group]) -> set[int]:
-    """Groups of body measurements "34-24-36" written at the start of a chain."""
-    if len(groups) < 3:
-        return set()
-    bust, waist, hips = (group.digits for group in groups[:3])
-    sep = groups[1].sep_before.strip()
-    if sep not in ("-", "/") or groups[2].sep_before.strip() != sep:
-        return set()
+    """Groups of body measurements "34-24-36", unless the same separator continues the run."""
+    found: set[int] = set()
+    for index in range(len(groups) - 2):
+        bust, waist, hips = groups[index : index + 3]
+        sep = waist.sep_before
+        if sep.strip() not in ("-", "/") or hips.sep_before != sep:
+            continue
+        if index > 0 and bust.sep_before == sep:
+            continue  # "612-34-24-36" is a Spanish phone, not a figure
+        if index + 3 < len(groups) and groups[index + 3].sep_before == sep:
+            continue
+        if _is_measurement(bust.digits, waist.digits, hips.digits):
+            found.update((index, index + 1, index + 2))
+    return found
+
+
+def _is_measurement(bust: str, waist: str, hips: str) -> bool:
     if any(len(value) != 2 for value in (bust, waist, hips)):
-        return set()
-    if 28 <= int(bust) <= 50 and 18 <= int(waist) <= 40 and 28 <= int(hips) <= 56:
-        return {0, 1, 2}
-    return set()
+        return False
+    return 28 <= int(bust) <= 50 and 18 <= int(waist) <= 40 and 28 <= int(hips) <= 56
 
 
-def _phones_in_segment(groups: list[_Group], region: str, *, plus: bool) -> list[str]:
-    """Phones among consecutive groups: at each group, the longest valid window wins."""
-    phones: list[str] = []
-    index = 0
-    while index < len(groups):
-        phone, used = _longest_phone_at(groups, index, region, plus=plus and index == 0)
+def _phones_in_segment(groups: list[_Group], region: str, *, plus: bool) -> list[tuple[int, str]]:
+    """Phones among consecutive groups: first within items of a list, then across them."""
+    used = [False] * len(groups)
+    found: list[tuple[int, str]] = []
+    if any(group.strong_before for group in groups[1:]):
+        for first, last in _items(groups):
+            found.extend(_greedy_phones(groups, first, last, region, plus=plus, used=used))
+    found.extend(_greedy_phones(groups, 0, len(groups), region, plus=plus, used=used))
+    return found
+
+
+def _items(groups: list[_Group]) -> list[tuple[int, int]]:
+    """Index ranges of the groups between strong separators."""
+    ranges: list[tuple[int, int]] = []
+    first = 0
+    for index in range(1, len(groups)):
+        if groups[index].strong_before:
+            ranges.append((first, index))
+            first = index
+    ranges.append((first, len(groups)))
+    return ranges
+
+
+def _greedy_phones(
+    groups: list[_Group],
+    first: int,
+    last: int,
+    region: str,
+    *,
+    plus: bool,
+    used: list[bool],
+) -> list[tuple[int, str]]:
+    """Phones in groups[first:last] not yet used: at each group, the longest valid window."""
+    found: list[tuple[int, str]] = []
+    index = first
+    while index < last:
+        if used[index]:
+            index += 1
+            continue
+        phone, count = _longest_phone_at(
+            groups, index, last, region, plus=plus and index == 0, used=used
+        )
         if phone is None:
             index += 1
             continue
-        phones.append(phone)
-        index += used
-    return phones
+        found.append((groups[index].start, phone))
+        for taken in range(index, index + count):
+            used[taken] = True
+        index += count
+    return found
 
 
 def _longest_phone_at(
-    groups: list[_Group], index: int, region: str, *, plus: bool
+    groups: list[_Group], index: int, last: int, region: str, *, plus: bool, used: list[bool]
 ) -> tuple[str | None, int]:
-    """The longest valid phone made of groups starting at `index`, and how many groups it took."""
-    lengths: list[int] = []
+    """The longest valid phone made of free groups from `index`, and how many groups it took."""
+    window: list[_Group] = []
     total = 0
-    for group in groups[index:]:
-        if total + len(group.digits) > _MAX_WINDOW:
+    for position in range(index, last):
+        group = groups[position]
+        if used[position] or total + len(group.digits) > _MAX_WINDOW:
             break
+        window.append(group)
         total += len(group.digits)
-        lengths.append(total)
-    lead = len(groups[index].digits)
-    for count in range(len(lengths), 0, -1):
-        if lengths[count - 1] < _MIN_DIGITS:
-            break
-        window = groups[index : index + count]
-        if _is_round_number_list(window):
-            continue
-        digits = "".join(group.digits for group in window)
-        phone = _phone_for(digits, region, plus, lead)
-        if phone is not None:
-            return phone, count
+    while window and total >= _MIN_DIGITS:
+        if _is_plausible_window(window):
+            phone = _phone_for(
+                "".join(group.digits for group in window),
+                region,
+                plus,
+                len(window[0].digits) if _country_code_may_lead(window) else 0,
+            )
+            if phone is not None:
+                return phone, len(window)
+        total -= len(window.pop().digits)
     return None, 0
 
 
-def _is_round_number_list(window: list[_Group]) -> bool:
-    """Whether the groups read as a price list ("150 250 400 1000"), not a phone number."""
-    return len(window) >= 3 and all(
-        group.digits.endswith(("00", "50")) and not group.digits.startswith("0") for group in window
+def _is_plausible_window(window: list[_Group]) -> bool:
+    """Whether the groups can be one written number.
+
+    A long group ends a number ("713 5550123"): one before the last means two numbers glued
+    ("9034954 000"). A list of round figures is a price list ("150 250 400 1000").
+    """
+    if any(len(group.digits) >= _LONG_GROUP for group in window[:-1]):
+        return False
+    return not (
+        len(window) >= 3
+        and all(
+            group.digits.endswith(("00", "50")) and not group.digits.startswith("0")
+            for group in window
+        )
     )
+
+
+def _country_code_may_lead(window: list[_Group]) -> bool:
+    """Whether the first group may be a country code written without "+" ("44 7911 123456")."""
+    return len(window) >= 2 and all(len(group.digits) >= 2 for group in window[1:])
 
 
 @lru_cache(maxsize=1 << 16)
 def _phone_for(digits: str, region: str, plus: bool, lead: int) -> str | None:
-    """E.164 for a digit string, or None. `lead` is the length of its first written group.
+    """E.164 for a digit string, or None. `lead` is the length of a first group that may be a
+    country code written without "+", else 0.
 
     Tried in order: an explicit "+"; the default region; an international prefix ("00",
-    "011"); a NANP number with its leading "1"; a country code written without "+" as its own
-    group ("44 7911 123456").
+    "011"); a NANP number with its leading "1"; a country code without "+".
     """
     if plus:
         return _international(digits)
-    if len(digits) > _MAX_WINDOW:
-        return None
     national = _national(digits, region)
     if national is not None:
         return national
