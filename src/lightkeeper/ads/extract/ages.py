@@ -14,7 +14,10 @@ MIN_AGE = 14
 MAX_AGE = 80
 
 # Only standalone two-digit numbers can be ages: not part of a price, phone, time or decimal.
-_TWO_DIGITS = re.compile(r"(?<![\d.,:/$€£#+])\d{2}(?![\d]|[.,:/]\d)")
+# The character before is checked in code: a lookbehind here would make the scan several times
+# slower, as the engine could no longer skip ahead to the next digit.
+_TWO_DIGITS = re.compile(r"\d{2}(?!\d|[.,:/]\d)")
+_NOT_BEFORE = frozenset("0123456789.,:/$€£#+")
 _AGE_AFTER = re.compile(
     r"\s*-?\s*(?:"
     r"y\s?/\s?o\b|y\.\s?o\b\.?|yo\b|yrs?\b(?:\s*old)?(?!\s*(?:of\s+)?exp)"
@@ -45,6 +48,8 @@ def extract_ages(text: str) -> list[int]:
     low = text.lower()
     ages: list[int] = []
     for match in _TWO_DIGITS.finditer(low):
+        if match.start() and low[match.start() - 1] in _NOT_BEFORE:
+            continue
         age = int(match.group(0))
         if not MIN_AGE <= age <= MAX_AGE or age in ages:
             continue

@@ -217,6 +217,12 @@ _TEXT_CUE = re.compile(
     r"((?:[^\W\d_][\w'.&-]*\s*){1,5})",
     re.IGNORECASE,
 )
+# A city as its own segment of a title line: "Grand opening ~ Toronto", "Ruby - Houston".
+_TEXT_SEGMENT = re.compile(
+    r"(?:^|[~*|•–—]|\s-)[ \t]*([A-Z][\w'.-]*(?:[ \t]+(?:[A-Z][\w'.-]*|de|del|la)){0,3})[ \t]*"
+    r"(?=$|[~*|•–—!.,]|\s-)",
+    re.MULTILINE,
+)
 _CITY_STATE = re.compile(r"\b([A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}),?\s+([A-Z]{2})\b")
 
 
@@ -384,7 +390,7 @@ def _city_in_text(text: str, options: tuple[_Option, ...]) -> _City | None:
             if city is not None:
                 return city
     fallback: _City | None = None
-    for match in _TEXT_CUE.finditer(text):
+    for match in (*_TEXT_CUE.finditer(text), *_TEXT_SEGMENT.finditer(text)):
         city = _city_after_cue(match.group(1), index)
         if city is None:
             continue

@@ -22,7 +22,8 @@ from lightkeeper.ads.types import Price
 _DOLLAR_CURRENCIES = frozenset({"USD", "CAD", "MXN", "AUD", "NZD", "SGD", "HKD"})
 _PESO_CURRENCIES = frozenset({"MXN", "COP", "ARS", "CLP", "DOP", "UYU", "PHP"})
 _MAX_AMOUNT = 1_000_000
-_MIN_BARE_AMOUNT = 20
+# A bare number is a price only with a unit and from 25: "de 12 a 24h" is a time of day.
+_MIN_BARE_AMOUNT = 25
 _MAX_BARE_AMOUNT = 100_000
 _LEFT_WINDOW = 32
 
@@ -33,7 +34,7 @@ _UNIT = (
     r"|(?P<{p}session>sessions?\b|sesi[oó]n\b|visit\b|visita\b"
     r"|(?:2|3|4|two|three|four|dos|tres)\s*(?:h(?:ou)?rs?|hours|horas)\b"
     r"|(?:45|90|120)\s*(?:min(?:ute)?s?|minutos)\b|dinner\s*date\b)"
-    r"|(?P<{p}night>over\s*night\b|overnight\b|all\s*night\b|full\s*night\b|night\b|nite\b"
+    r"|(?P<{p}night>over[\s-]*night\b|all[\s-]*night\b|full\s*night\b|night\b|nite\b"
     r"|toda\s+la\s+noche\b|noche\b|ovn\b|o/n\b)"
     r"|(?P<{p}hour>(?:1|one|an|una)\s*(?:h(?:ou)?r|hour|hora|h)\b|60\s*(?:min(?:ute)?s?|minutos)\b"
     r"|hour\b|hr\b|hrs\b|hora\b|h\b|hourly\b)"
@@ -52,8 +53,8 @@ _CURRENCY = (
 )
 _CODE = r"roses?|rosas?|donations?|donativos?|donaci[oó]n"
 
+_DECIMAL_MARK = re.compile(r"[.,]")
 _RUN = re.compile(r"\d+(?:[.,:'’\-]\d+)*")
-_PHONE_SPAN = re.compile(r"\+?\(?\d[\d ().\-]{7,}\d")
 _NOT_PRICE_AFTER = re.compile(
     r"\s*(?:yo\b|y/o|y\.o|yrs?\b|years?\b|a[ñn]os\b|a[ñn]itos\b|lbs?\b|pounds\b|libras\b|kg\b"
     r"|kilos?\b|cm\b|ft\b|feet\b|inch|\"|%|am\b|pm\b|a\.m|p\.m|st\b|nd\b|rd\b|th\b|mi\b"
@@ -73,12 +74,66 @@ _AFTER = re.compile(
     r"|-)?\s*)"
     r"(?P<unit>" + _UNIT.format(p="r_") + r")?"
 )
-_CURRENCY_BEFORE = re.compile(r"(?:(?<![a-z])(?P<cur>" + _CURRENCY + r"))\s*\Z")
-_CODE_BEFORE = re.compile(r"(?<![a-z])(?:" + _CODE + r")\s*(?:[:=\-–]\s*)?\Z")
-_UNIT_BEFORE = re.compile(
-    r"(?<![a-z0-9])(?P<unit>" + _UNIT.format(p="l_") + r")"
-    r"(?P<sep>\s*(?:[:=\-–>|@]|\bis\b|\bes\b|rate\b|price\b|precio\b)?)\s*\Z"
+_SEPARATORS = ":=-–>|@"
+_SEPARATOR_WORDS = ("is", "es", "rate", "price", "precio")
+
+
+def _unit_phrases() -> dict[str, str]:
+    """Every spelling of a unit as it may stand before a number ("hh", "1 hr", "media hora").
+
+    Reading what stands before a number by dictionary look-ups of its last characters is many
+    times faster than a regex search ending at the number. Each phrase must also match `_UNIT`
+    with the same unit (a test keeps the two in step).
+    """
+    minutes = ("min", "mins", "minute", "minutes", "minutos", "m")
+    hours = ("hr", "hrs", "hour", "hours", "horas")
+    table: dict[str, str] = {}
+
+    def add(unit: str, *phrases: str) -> None:
+        table.update(dict.fromkeys(phrases, unit))
+
+    def counted(unit: str, counts: tuple[str, ...], words: tuple[str, ...]) -> None:
+        for count in counts:
+            for word in words:
+                add(unit, f"{count} {word}", f"{count}{word}" if count.isdigit() else "")
+
+    add("half_hour", "hh", "half hour", "half-hour", "halfhour", "half an hour", "half a hour")
+    add("half_hour", "half hr", "half-hr", "media hora", "½ hr", "½hr", "½ hour", "½h", "½ h")
+    counted("half_hour", ("1/2",), ("hr", "hour", "h", "hora"))
+    counted("half_hour", ("30",), minutes)
+    add("15min", "qv", "quick visit", "quickie")
+    counted("15min", ("15",), minutes)
+    add("session", "session", "sessions", "sesion", "sesión", "visit", "visita", "dinner date")
+    counted("session", ("2", "3", "4", "two", "three", "four", "dos", "tres"), hours)
+    counted("session", ("45", "90", "120"), minutes[:-1])
+    add("night", "overnight", "over night", "over-night", "all night", "all-night", "night")
+    add("night", "full night", "nite", "toda la noche", "noche", "ovn", "o/n")
+    add("hour", "hour", "hr", "hrs", "hora", "h", "hourly")
+    counted("hour", ("1", "one", "an", "una"), ("hr", "hour", "hora", "h"))
+    counted("hour", ("60",), minutes[:-1])
+    table.pop("", None)
+    return table
+
+
+_UNIT_PHRASES = _unit_phrases()
+_CODE_PHRASES = dict.fromkeys(
+    ("roses", "rose", "rosas", "donation", "donations", "donativo", "donativos", "donacion"),
+    "roses",
+) | {"donación": "roses"}
+_CURRENCY_PHRASES = dict.fromkeys(
+    ("us$", "usd", "mx$", "mxn", "c$", "ca$", "cad", "cdn", "cdn$"), ""
 )
+_CURRENCY_PHRASES.update(dict.fromkeys(("au$", "a$", "aud", "eur", "€", "gbp", "£", "$"), ""))
+
+
+def _lengths_of(phrases: dict[str, str]) -> tuple[int, ...]:
+    """Distinct lengths of the keys of `phrases`, longest first."""
+    return tuple(sorted({len(p) for p in phrases}, reverse=True))
+
+
+_UNIT_LENGTHS = _lengths_of(_UNIT_PHRASES)
+_CODE_LENGTHS = _lengths_of(_CODE_PHRASES)
+_CURRENCY_LENGTHS = _lengths_of(_CURRENCY_PHRASES)
 
 
 @dataclass(slots=True)
@@ -108,13 +163,13 @@ def extract_prices(text: str, *, default_currency: str = "USD") -> list[Price]:
 
 def _candidates(low: str, default: str) -> list[_Candidate]:
     """Every number of `low` that is not ruled out as a non-price."""
-    phone_spans = _phone_spans(low)
+    runs = [(m.start(), m.end(), m.group(0)) for m in _RUN.finditer(low)]
+    phone = _phone_runs(low, runs)
     found: list[_Candidate] = []
-    for match in _RUN.finditer(low):
-        start, end = match.span()
-        if any(a <= start < b for a, b in phone_spans):
+    for k, (start, end, run) in enumerate(runs):
+        if k in phone:
             continue
-        amount = _amount(match.group(0))
+        amount = _amount(run)
         if amount is None or _is_not_price(low, start, end, amount):
             continue
         candidate = _candidate_at(low, start, end, amount, default)
@@ -123,13 +178,25 @@ def _candidates(low: str, default: str) -> list[_Candidate]:
     return found
 
 
-def _phone_spans(low: str) -> list[tuple[int, int]]:
-    """Spans of digit groups that together hold 9 or more digits: phone numbers, ids."""
-    spans = []
-    for match in _PHONE_SPAN.finditer(low):
-        if sum(c.isdigit() for c in match.group(0)) >= 9:
-            spans.append(match.span())
-    return spans
+def _phone_runs(low: str, runs: list[tuple[int, int, str]]) -> set[int]:
+    """Indexes of digit runs that, with neighbours a few separators away, hold 9 or more digits.
+
+    Those are phone numbers and ids ("713 555 0123", "(713) 555-0123", "Ref 9425503850").
+    """
+    phone: set[int] = set()
+    group: list[int] = []
+    digits = 0
+    for k, (start, _, run) in enumerate(runs):
+        gap = low[runs[k - 1][1] : start] if k else None
+        if gap is None or len(gap) > 3 or gap.strip(" ().+-"):
+            if digits >= 9:
+                phone.update(group)
+            group, digits = [], 0
+        group.append(k)
+        digits += len(run) if run.isdigit() else sum(c.isdigit() for c in run)
+    if digits >= 9:
+        phone.update(group)
+    return phone
 
 
 def _amount(run: str) -> float | None:
@@ -137,11 +204,11 @@ def _amount(run: str) -> float | None:
 
     Runs with ":", "-" or an apostrophe are times, dates, measurements or heights.
     """
+    if run.isdigit():
+        return float(run) if len(run) <= 7 else None
     if any(c in run for c in ":-'’"):
         return None
-    groups = re.split(r"[.,]", run)
-    if len(groups) == 1:
-        return float(run) if len(run) <= 7 else None
+    groups = _DECIMAL_MARK.split(run)
     if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
         return float("".join(groups))
     if len(groups[-1]) <= 2 and all(len(g) == 3 for g in groups[1:-1]):
@@ -176,16 +243,11 @@ def _candidate_at(low: str, start: int, end: int, amount: float, default: str) -
     if after and after.group("k"):
         amount *= 1000
     right = _right_unit(low, after) if after else None
-    window_start = max(0, start - _LEFT_WINDOW)
-    before = _CURRENCY_BEFORE.search(low, window_start, start)
-    if before is not None:
-        currency_word = currency_word or before.group("cur")
-        unit_end = before.start()
-    else:
-        unit_end = start
-    if not code and _CODE_BEFORE.search(low, window_start, unit_end):
-        code = "roses"
-    left = _left_unit(low, window_start, unit_end) if _may_have_left_unit(low, unit_end) else None
+    left: tuple[str, int, bool] | None = None
+    if _may_have_left_context(low, start):
+        before_currency, before_code, left = _left_context(low, start)
+        currency_word = currency_word or before_currency
+        code = code or before_code
     currency = _currency(currency_word, default) if currency_word else None
     if not 0 < amount <= _MAX_AMOUNT:
         return None
@@ -213,21 +275,54 @@ def _right_unit(low: str, after: re.Match[str]) -> tuple[str, int, bool] | None:
     return unit, after.start("unit"), attached
 
 
-def _may_have_left_unit(low: str, end: int) -> bool:
-    """Cheap test before the regex: a unit word can only end in a letter or a separator."""
-    i = end - 1
+def _may_have_left_context(low: str, start: int) -> bool:
+    """Cheap test before the regex: a unit, code or currency can only end in these characters."""
+    i = start - 1
     while i >= 0 and low[i] == " ":
         i -= 1
-    return i >= 0 and (low[i].isalpha() or low[i] in ":=-–>|@½")
+    return i >= 0 and (low[i].isalpha() or low[i] in "$€£:=-–>|@½")
 
 
-def _left_unit(low: str, start: int, end: int) -> tuple[str, int, bool] | None:
-    """The unit written before a number, its position and whether a separator follows it."""
-    match = _UNIT_BEFORE.search(low, start, end)
-    if match is None:
-        return None
-    unit = next(_UNIT_NAMES[g] for g in _UNIT_GROUPS if match.group("l_" + g))
-    return unit, match.start("unit"), match.group("sep").strip() != ""
+def _left_context(low: str, start: int) -> tuple[str | None, str, tuple[str, int, bool] | None]:
+    """Currency word, price code and (unit, position, separated) written before a number.
+
+    Read right to left, as ads write them: a unit, then a separator, a code, a currency
+    ("hh: $150", "hora $800", "roses: 150", "1 hr 200").
+    """
+    seg = low[max(0, start - _LEFT_WINDOW) : start].rstrip()
+    currency = _phrase_ending(seg, _CURRENCY_PHRASES, _CURRENCY_LENGTHS)
+    if currency is not None:
+        seg = seg[: -len(currency)].rstrip()
+    code = ""
+    unlabelled = seg.rstrip(_SEPARATORS).rstrip()
+    code_word = _phrase_ending(unlabelled, _CODE_PHRASES, _CODE_LENGTHS)
+    if code_word is not None:
+        code, seg = "roses", unlabelled[: -len(code_word)].rstrip()
+    separated = False
+    unlabelled = seg.rstrip(_SEPARATORS).rstrip()
+    if unlabelled != seg:
+        separated, seg = True, unlabelled
+    else:
+        for word in _SEPARATOR_WORDS:
+            if seg == word or seg.endswith(" " + word):
+                separated, seg = True, seg[: -len(word)].rstrip()
+                break
+    phrase = _phrase_ending(seg, _UNIT_PHRASES, _UNIT_LENGTHS)
+    if phrase is None:
+        return currency, code, None
+    position = max(0, start - _LEFT_WINDOW) + len(seg) - len(phrase)
+    return currency, code, (_UNIT_PHRASES[phrase], position, separated)
+
+
+def _phrase_ending(seg: str, phrases: dict[str, str], lengths: tuple[int, ...]) -> str | None:
+    """The longest key of `phrases` (of these key `lengths`) ending `seg` as a whole word."""
+    for length in lengths:
+        tail = seg[-length:]
+        if tail in phrases and len(seg) >= length:
+            before = seg[-length - 1] if len(seg) > length else " "
+            if not (before.isalnum() and tail[0].isalnum()):
+                return tail
+    return None
 
 
 def _currency(word: str, default: str) -> str:
