@@ -1,0 +1,78 @@
+"""LSH banding over MinHash signatures: bucket keys per band and the candidate pairs they give.
+
+Rows are expected in canonical order (see `cluster.canonical_order`), so "the first member of a
+bucket" is the same ad whatever order the input came in. A bucket of m ads gives m-1 pairs (each
+member with the bucket's first member), never m*(m-1)/2, so a bucket of thousands of ads (short
+texts, stock phrases) costs no more than thousands of pairs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from lightkeeper.ads.templates.minhash import EMPTY, U32
+from lightkeeper.ads.templates.shingles import I64, U64, mix64
+
+_BAND_SALT = np.uint64(0xD6E8FEB86659FD93)
+
+
+def band_keys(sig: U32, *, bands: int) -> tuple[U64, npt.NDArray[np.bool_]]:
+    """The bucket key of each row in each band, and whether the band says anything.
+
+    Returns (keys, usable), both of shape (rows, bands). A band whose positions are all empty
+    (a short text leaves most one-permutation bins empty) is not usable: every short text would
+    share it. Keys of different bands never collide on purpose (the band number is mixed in).
+    """
+    rows, width = sig.shape
+    if bands <= 0 or width % bands:
+        raise ValueError(f"bands ({bands}) must divide the signature width ({width})")
+    per_band = width // bands
+    blocks = sig.reshape(rows, bands, per_band).astype(np.uint64)
+    keys = np.zeros((rows, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(per_band):
+            keys = mix64(keys * _BAND_SALT + blocks[:, :, j] + np.uint64(j + 1))
+        keys = mix64(keys ^ (np.arange(bands, dtype=np.uint64) * _BAND_SALT))
+    usable = ~(blocks == EMPTY).all(axis=2)
+    return keys, usable
+
+
+def candidate_pairs(keys: U64, usable: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
+    """Pairs (first member of a bucket, other member) over all bands, without repeats.
+
+    `keys`/`usable` come from `band_keys`. Returned pairs have left < right (row numbers).
+    """
+    rows, bands = keys.shape
+    lefts: list[I64] = []
+    rights: list[I64] = []
+    for band in range(bands):
+        members = np.flatnonzero(usable[:, band])
+        if len(members) < 2:
+            continue
+        band_key = keys[members, band]
+        order = np.argsort(band_key, kind="stable")  # stable: members stay in row order
+        sorted_keys = band_key[order]
+        starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+        bucket = np.cumsum(starts) - 1
+        first_of_bucket = order[np.flatnonzero(starts)][bucket]
+        others = ~starts
+        lefts.append(members[first_of_bucket[others]])
+        rights.append(members[order[others]])
+    if not lefts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    left = np.concatenate(lefts)
+    right = np.concatenate(rights)
+    code = np.unique(left * np.int64(rows) + right)
+    return code // rows, code % rows
+
+
+def bucket_sizes(keys: U64, usable: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """The size of the largest bucket in each band (for diagnostics and tests)."""
+    out = np.zeros(keys.shape[1], dtype=np.int64)
+    for band in range(keys.shape[1]):
+        values = keys[usable[:, band], band]
+        if len(values):
+            out[band] = int(np.unique(values, return_counts=True)[1].max())
+    return out
