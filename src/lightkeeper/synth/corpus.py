@@ -30,7 +30,7 @@ from lightkeeper.synth.operators import (
 from lightkeeper.synth.places import City
 from lightkeeper.synth.render import Rendered, new_price, render_ad
 
-BATCH = 20_000
+BATCH = 8_000  # lines per batch: bounds memory (and the largest operator)
 JOB_SHARE = 0.10
 DECEPTIVE_SHARE = 0.40
 DUPLICATE_SHARE = 0.005
@@ -84,7 +84,7 @@ def _generate(
     if ads < 0:
         raise ConfigError(f"the number of ads must be 0 or more, not {ads}")
     rng = Random(seed)
-    world = build_world(seed=seed, ads=ads)
+    world = build_world(seed=seed, ads=ads, largest=BATCH // 4)
     id_offset = int(rng.random() * _ID_SPACE)
     produced = 0
     while produced < ads:

@@ -109,8 +109,11 @@ class Operator:
     cache: dict[tuple[str, str, bool], tuple[str, ...]] = field(default_factory=dict)
 
 
-def build_world(*, seed: int, ads: int) -> World:
-    """Return the shared state for a corpus of `ads` ads (site lines, agencies, stock photos)."""
+def build_world(*, seed: int, ads: int, largest: int = 2000) -> World:
+    """Return the shared state for a corpus of `ads` ads (site lines, agencies, stock photos).
+
+    The largest operator posts about `ads` / 40 ads (at least 40, at most `largest`).
+    """
     rng = Random(f"world:{seed}")
     book = PhoneBook(seed=seed)
     support: dict[str, Phone] = {}
@@ -129,7 +132,7 @@ def build_world(*, seed: int, ads: int) -> World:
             entries.append((name, new_line_phone(book, city, rng, mobile=True)))
         agencies[code] = tuple(entries)
     stock = tuple(rng.getrandbits(64) for _ in range(40))
-    cap = min(1500, max(40, ads // 40))
+    cap = min(largest, max(40, ads // 40))
     return World(book, support, agencies, stock, cap)
 
 
