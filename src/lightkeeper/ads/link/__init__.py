@@ -1,0 +1,1 @@
+"""Linking ads into networks: shared identifiers, near-identical images, templates, hubs."""
