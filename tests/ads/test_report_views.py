@@ -15,6 +15,8 @@ from lightkeeper.ads.report.views import (
     anchor_for,
     corpus_view,
     link_graph,
+    merged_moves,
+    movement,
     risk_reasons,
     sample_positions,
     template_segments,
@@ -166,3 +168,25 @@ def test_corpus_view_tolerates_an_empty_summary_and_odd_hubs() -> None:
     assert [h.identifier for h in view.hubs] == ["+18005550000", "x@example.org"]
     assert view.hubs[1].details == "ads=300"
     assert view.warnings == ["a.jsonl:3: future date"]
+
+
+def test_movement_drops_stops_without_a_city_and_merges_stays() -> None:
+    def stop(city: str | None, day: int, n: int) -> dict[str, object]:
+        when = datetime(2024, 1, day, tzinfo=UTC)
+        return {"city": city, "country": "GB" if city else None, "first_seen": when,
+                "last_seen": when, "ad_count": n}  # fmt: skip
+
+    row = {"movement": [stop("Leeds", 1, 3), stop(None, 2, 1), stop("Leeds", 3, 2),
+                        stop("York", 4, 1), stop("Nowhere-upon-Sea", 5, 1)]}  # fmt: skip
+    merged, no_city = merged_moves(row)
+    assert [(m["city"], m["ad_count"]) for m in merged] == [
+        ("Leeds", 5),
+        ("York", 1),
+        ("Nowhere-upon-Sea", 1),
+    ]
+    assert no_city == 1 and merged[0]["last_seen"].day == 3
+    located = {("Leeds", "GB"): (53.8, -1.55), ("York", "GB"): (53.96, -1.08)}
+    moves = movement(row, located)
+    assert [s.located for s in moves.stops] == [True, True, False]
+    assert [p.label for p in moves.points] == ["Leeds", "York"]
+    assert moves.unplaced == ["Nowhere-upon-Sea"] and moves.no_city_ads == 1

@@ -9,6 +9,7 @@ input is capped so a chart stays a few kilobytes whatever the network's size.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +22,7 @@ from lightkeeper.ads.report.text import one_line
 MAX_BINS = 60
 MAX_STOPS = 40
 MAX_GRAPH_NODES = 80
+MAX_GRAPH_LABELS = 6
 LABEL_CHARS = 24
 
 KIND_COLOURS = {
@@ -334,20 +336,33 @@ def movement_svg(stops: Sequence[MapStop], *, width: int = 520, height: int = 30
 def graph_layout(
     n_nodes: int, links: Sequence[tuple[int, int]], *, seed: int = 7
 ) -> list[tuple[float, float]]:
-    """Positions in [0, 1]² for a graph's nodes (networkx spring layout, fixed seed)."""
+    """Positions in [0, 1]² for a graph's nodes (networkx spring layout, fixed seed).
+
+    A hidden hub pulls every node weakly towards the middle, so a lone node or a small
+    separate component does not fly off and squeeze the rest into a corner.
+    """
     if n_nodes == 0:
         return []
     if n_nodes == 1:
         return [(0.5, 0.5)]
     graph = nx.Graph()
-    graph.add_nodes_from(range(n_nodes))
-    graph.add_edges_from(links)
-    pos = nx.spring_layout(graph, seed=seed, k=1.6 / math.sqrt(n_nodes), iterations=80)
+    graph.add_nodes_from(range(n_nodes + 1))
+    graph.add_edges_from(links, weight=1.0)
+    graph.add_edges_from(((n_nodes, i) for i in range(n_nodes)), weight=0.05)
+    pos = nx.spring_layout(graph, seed=seed, k=1.2 / math.sqrt(n_nodes), iterations=100)
     xs = [float(pos[i][0]) for i in range(n_nodes)]
     ys = [float(pos[i][1]) for i in range(n_nodes)]
     x0, y0 = min(xs), min(ys)
     sx, sy = (max(xs) - x0) or 1.0, (max(ys) - y0) or 1.0
     return [((x - x0) / sx, (y - y0) / sy) for x, y in zip(xs, ys, strict=True)]
+
+
+def _labelled(nodes: Sequence[GraphNode], links: Sequence[tuple[int, int]]) -> set[int]:
+    """The identifier nodes that get a text label: the most linked few (others: tooltip only)."""
+    degree: Counter[int] = Counter(i for link in links for i in link)
+    named = [i for i, node in enumerate(nodes) if node.kind != "ad"]
+    named.sort(key=lambda i: (-degree[i], i))
+    return set(named[:MAX_GRAPH_LABELS])
 
 
 def _radius(node: GraphNode) -> float:
@@ -382,11 +397,14 @@ def link_graph_svg(
         f'y2="{pos[b][1]:.1f}" stroke="#aab7c4" stroke-width="1"/>'
         for a, b in links
     ]
-    for node, (x, y) in zip(nodes, pos, strict=True):
+    labelled = _labelled(nodes, links)
+    for i, (node, (x, y)) in enumerate(zip(nodes, pos, strict=True)):
         colour = KIND_COLOURS.get(node.kind, KIND_COLOURS["other"])
         radius = _radius(node)
         tip = one_line(f"{node.kind}: {node.label}", 160)
-        if node.kind != "ad":
+        if node.kind != "ad" and i not in labelled:
+            label = ""
+        elif node.kind != "ad":
             # Labels face inwards so they stay inside the picture.
             side, anchor = (-1, "end") if x > width * 0.6 else (1, "start")
             text = one_line(node.label, 18)

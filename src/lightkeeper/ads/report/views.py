@@ -39,7 +39,7 @@ MAX_TEMPLATES_PER_NETWORK = 5
 MAX_SLOT_VALUES = 12
 MAX_SAMPLE_ADS = 5
 MAX_GRAPH_ADS = 60
-MAX_GRAPH_IDENTIFIERS = 20
+MAX_GRAPH_IDENTIFIERS = 16
 MAX_HUBS = 50
 MAX_SUMMARY_ITEMS = 30
 MAX_WARNINGS = 10
@@ -187,6 +187,7 @@ class NetworkView:
     ads_shown_of: int
     template_more: int = 0
     unplaced: list[str] = field(default_factory=list)
+    no_city_ads: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,25 +387,56 @@ def risk_reasons(row: Row) -> list[Reason]:
     return reasons[:MAX_REASONS]
 
 
-def movement_stops(
-    row: Row, located: Mapping[PlaceKey, LatLon]
-) -> tuple[list[Stop], int, list[MapStop], list[str]]:
-    """The network's moves as table rows and map stops (located cities only), and the unplaced."""
-    moves = [m for m in (row.get("movement") or [])[:MAX_MOVES] if m is not None]
-    more = max(_total(row, "movement") - len(moves), 0)
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """A network's movement: table rows, map stops, cities without coordinates, ads with no city."""
+
+    stops: list[Stop]
+    more: int
+    points: list[MapStop]
+    unplaced: list[str]
+    no_city_ads: int
+
+
+def merged_moves(row: Row) -> tuple[list[dict[str, Any]], int]:
+    """The stops with a known city, consecutive stays in one city merged, and the ads with none.
+
+    An ad that names no city between two in the same city is not a move; dropping such stops
+    keeps the movement about where the network went.
+    """
+    merged: list[dict[str, Any]] = []
+    no_city = 0
+    for m in row.get("movement") or []:
+        if m is None:
+            continue
+        count = _int(m.get("ad_count")) or 0
+        if not m.get("city"):
+            no_city += count
+            continue
+        if merged and (merged[-1]["city"], merged[-1]["country"]) == (m["city"], m.get("country")):
+            merged[-1]["last_seen"] = m.get("last_seen") or merged[-1]["last_seen"]
+            merged[-1]["ad_count"] += count
+            continue
+        merged.append({**m, "country": m.get("country"), "ad_count": count})
+    return merged, no_city
+
+
+def movement(row: Row, located: Mapping[PlaceKey, LatLon]) -> Movement:
+    """The network's moves as table rows and map stops (located cities only), capped."""
+    merged, no_city = merged_moves(row)
+    cut = max(_total(row, "movement") - len(row.get("movement") or []), 0)
     stops, points, unplaced = [], [], []
-    for m in moves:
-        city, country = m.get("city"), m.get("country")
-        where = located.get((city, country)) if city else None
-        label = one_line(city or "(unknown city)", 40)
+    for m in merged[:MAX_MOVES]:
+        where = located.get((m["city"], m["country"]))
+        label = one_line(m["city"], 40)
         first, last = format_day(m.get("first_seen")), format_day(m.get("last_seen"))
         stops.append(
             Stop(
                 city=label,
-                country=one_line(country, 8),
+                country=one_line(m["country"], 8),
                 first_seen=first,
                 last_seen=last,
-                ad_count=_int(m.get("ad_count")) or 0,
+                ad_count=m["ad_count"],
                 located=where is not None,
             )
         )
@@ -412,17 +444,13 @@ def movement_stops(
             points.append(MapStop(label, where[0], where[1], detail=f"{first} – {last}"))
         elif label not in unplaced:
             unplaced.append(label)
-    return stops, more, points, unplaced
+    more = max(len(merged) - MAX_MOVES, 0) + cut
+    return Movement(stops, more, points, unplaced, no_city)
 
 
 def movement_places(rows: Sequence[Row]) -> set[PlaceKey]:
-    """Every (city, country) in the movement of the given networks (to locate in one pass)."""
-    return {
-        (m["city"], m.get("country"))
-        for row in rows
-        for m in (row.get("movement") or [])[:MAX_MOVES]
-        if m is not None and m.get("city")
-    }
+    """Every (city, country) the movement of the given networks shows (to locate in one pass)."""
+    return {(m["city"], m["country"]) for row in rows for m in merged_moves(row)[0][:MAX_MOVES]}
 
 
 def sample_positions(count: int, limit: int) -> list[int]:
@@ -493,11 +521,14 @@ def link_graph(ads: Sequence[Row], evidence: Sequence[Evidence], *, total_ads: i
         held = _ad_identifiers(ad)
         signature = tuple(j for j, key in enumerate(keys) if _holds(held, key))
         groups.setdefault(signature, []).append(f"{ad.get('id')} v{ad.get('version')}")
+    # Identifiers that none of the sampled ads hold would float alone: leave them out.
+    used = sorted({j for signature in groups for j in signature})
+    slot = {j: len(groups) + k for k, j in enumerate(used)}
     nodes = [
         GraphNode("ad", _group_label(members), weight=len(members)) for members in groups.values()
     ]
-    nodes += [GraphNode(kind, value) for kind, value in keys]
-    links = [(i, len(groups) + j) for i, signature in enumerate(groups) for j in signature]
+    nodes += [GraphNode(*keys[j]) for j in used]
+    links = [(i, slot[j]) for i, signature in enumerate(groups) for j in signature]
     note = f"{len(ads)} of {total_ads} ads shown" if total_ads > len(ads) else ""
     return link_graph_svg(nodes, links, note=note)
 
@@ -543,7 +574,7 @@ def network_view(
     """
     base = network_row(row)
     evidence, evidence_more = evidence_list(row)
-    stops, stops_more, points, unplaced = movement_stops(row, located)
+    moves = movement(row, located)
     tpl_ids = _strings(row.get("template_ids"))
     tpls = sorted(
         (templates[t] for t in tpl_ids if t in templates), key=lambda t: (-t.ad_count, t.anchor)
@@ -556,17 +587,18 @@ def network_view(
         ],
         evidence=evidence,
         evidence_more=evidence_more,
-        moves=stops,
-        moves_more=stops_more,
+        moves=moves.stops,
+        moves_more=moves.more,
         reasons=risk_reasons(row),
         timeline=timeline_svg(moments),
-        movement=movement_svg(points),
+        movement=movement_svg(moves.points),
         graph=link_graph(graph_ads, evidence, total_ads=max(base.ad_count, len(graph_ads))),
         templates=tpls[:MAX_TEMPLATES_PER_NETWORK],
         template_more=max(_total(row, "template_ids") - MAX_TEMPLATES_PER_NETWORK, 0),
         ads=[ad_view(ad) for ad in sample_ads[:MAX_SAMPLE_ADS]],
         ads_shown_of=base.ad_count,
-        unplaced=unplaced,
+        unplaced=moves.unplaced,
+        no_city_ads=moves.no_city_ads,
     )
 
 
