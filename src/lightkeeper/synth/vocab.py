@@ -36,7 +36,14 @@ def realise(pattern: Pattern, random: Callable[[], float]) -> str:
     out = [p if type(p) is str else p[int(random() * len(p))] for p in pattern]
     text = "".join(out)
     # Empty choices leave doubled or dangling spaces behind; tidy them once here.
-    if "  " in text or " ." in text or " ," in text or " !" in text:
+    if (
+        "  " in text
+        or text[-1:] == " "
+        or text[:1] == " "
+        or " ." in text
+        or " ," in text
+        or " !" in text
+    ):
         text = " ".join(text.split()).replace(" .", ".").replace(" ,", ",").replace(" !", "!")
     return text
 
