@@ -163,6 +163,8 @@ _MIN_RUN_DIGITS = 7  # the shortest national number anyone writes out
 
 def _decoded_spelled_run(run: str) -> str | None:
     """The run with its digit words as digits, or None when it is too short to be a phone."""
+    if len(run) < _MIN_RUN_DIGITS:
+        return None
     words = _SPELLED_WORD_RE.findall(run)
     if not words:
         return None

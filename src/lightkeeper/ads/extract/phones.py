@@ -48,10 +48,7 @@ _CANDIDATE_MAP = bytes(
 _CANDIDATE_RE = re.compile(rb"0(?=[0\-]{6})[0\-]*0")
 _SEP = r"(?:[ \t]{1,3}|[ \t]{0,2}[-.*~/_|\\•·()\[\]{}]{1,4}[ \t]{0,2})"
 _CHAIN_RE = re.compile(rf"[0-9]++(?:{_SEP}[0-9]++)*")
-_GROUP_RE = re.compile(r"[0-9]+")
 _PLUS_RE = re.compile(r"\+[ \t]{0,2}(?:[-.*~/_|][ \t]{0,2})?\Z")
-# A dot followed by a space ends a sentence: "... 24/7. 713 555" is not one number.
-_SENTENCE_BREAK_RE = re.compile(r"\.[ \t]")
 # Separators that join the items of a list rather than the groups of a number: " - ", " | ".
 _STRONG_SEP_RE = re.compile(r"[ \t][-*~/_|\\•·]|[-*~/_|\\•·][ \t]")
 
@@ -60,15 +57,19 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+def _reversed(words: frozenset[str]) -> str:
+    """A regex alternation of the words spelled backwards, longest first."""
+    return "|".join(re.escape(word[::-1]) for word in sorted(words, key=lambda w: (-len(w), w)))
+
+
 # Words just before a chain that make its first group an identifier, money, an age or a date.
 _ID_WORDS = _word_set(
     "listing ref reference referencia order invoice ticket tracking account acct folio pedido "
-    "id zip postcode cp"
-)
+    "id zip postcode cp c.p"
+) | {"zip code", "postal code", "post code", "código postal", "codigo postal"}
 # Words that name an id only with a marker: "Ad #123", "post no. 123" ("in this ad 713..." is not).
 _MARKED_ID_WORDS = _word_set("post posting ad ads anuncio publicación publicacion")
-_NUMBER_WORDS = _word_set("id no nº n° num number numero número nr code código codigo")
-_POSTAL_PAIRS = frozenset({("zip", "code"), ("postal", "code"), ("código", "postal")})
+_NUMBER_WORDS = _word_set("id no nº n° num number numero número nr")
 _CURRENCY_WORDS = _word_set("usd us$ mxn eur gbp cad aud")
 _AGE_WORDS = _word_set("age aged edad tengo")
 _MONTHS = _word_set(
@@ -76,11 +77,27 @@ _MONTHS = _word_set(
     "september oct october nov november dec december ene enero febrero marzo abr abril mayo "
     "junio julio ago agosto septiembre setiembre octubre noviembre dic diciembre"
 )
-_CURRENCY_SIGNS = "$€£¥"
 _PREFIX_WINDOW = 32
-_PREFIX_STRIP = " \t:#=-."
-_WORD_STRIP = "([{\"'¿¡,;"
-_MEASUREMENT_HEAD_RE = re.compile(r"[0-9]{2}[a-z]{1,3}[ \t]*[-/][ \t]*\Z", re.IGNORECASE)
+# Python regexes only look forwards, so the context before a chain is read reversed: one
+# anchored match on ~32 characters instead of a search through them.
+_MARKS = r"[ \t:#=.\-]*"
+_NOT_LETTER = r"(?![^\W\d_])"
+_REVERSED_PREFIX_RE = re.compile(
+    rf"""(?:
+        (?P<money>[ \t]*(?:[$€£¥]|(?:{_reversed(_CURRENCY_WORDS)}){_NOT_LETTER}))
+      | (?P<measurement>[ \t]*[-/][ \t]*[^\W\d_]{{1,3}}[0-9]{{2}}(?![0-9]))
+      | (?P<identifier>
+            {_MARKS}(?:(?:{_reversed(_NUMBER_WORDS)})\.?[ \t_-]*)?
+            (?:{_reversed(_ID_WORDS)}){_NOT_LETTER}
+          | [ \t]*[#:]{_MARKS}(?:{_reversed(_MARKED_ID_WORDS)}){_NOT_LETTER}
+          | {_MARKS}(?:{_reversed(_NUMBER_WORDS)})\.?[ \t_-]*
+            (?:{_reversed(_MARKED_ID_WORDS)}){_NOT_LETTER})
+      | (?P<age>[ \t:]*(?:{_reversed(_AGE_WORDS)}){_NOT_LETTER})
+      | (?P<month>[ \t,]*(?:ed[ \t]+)?\.?(?:{_reversed(_MONTHS)}){_NOT_LETTER})
+    )""",
+    re.VERBOSE,
+)
+
 # Text just after a chain that makes its last group an amount, a weight, an age or a duration.
 _UNIT_SUFFIX_RE = re.compile(
     r"""[ \t]*(?:
@@ -102,12 +119,12 @@ _MAX_DAY = 31
 _LONG_GROUP = 6  # a group this long ends a phone number ("713 5550123", "07911 123456")
 
 
-@dataclass(frozen=True, slots=True)
-class _Group:
-    digits: str
-    start: int  # position in the decoded text, for order of appearance
-    sep_before: str  # separator text joining it to the previous group ("" for the first)
-    strong_before: bool  # that separator joins list items (" - ", " | ") rather than groups
+# What the text around a group makes of it; a chain is handed to the cached window search as
+# its digit groups and one of these per group.
+_KEEP = 0  # joined to the previous group like the parts of one number
+_DECOY = 1  # an id, money, a unit, an age, a date or a measurement: never part of a phone
+_SENTENCE = 2  # a sentence ends before it: no window reaches back across
+_ITEM = 3  # a list separator (" - ", " | ") comes before it: windows prefer not to cross
 
 
 def extract_phones(text: str, *, region: str = "US", structured: str | None = None) -> list[str]:
@@ -139,119 +156,91 @@ def _region_code(region: str) -> str:
 def _phones_in(text: str, region: str) -> list[str]:
     """E.164 numbers in decoded text, in order of appearance (may repeat)."""
     image = text.encode("ascii", "replace").translate(_CANDIDATE_MAP)
-    phones: list[tuple[int, str]] = []
+    phones: list[str] = []
     for candidate in _CANDIDATE_RE.finditer(image):
         position, end = candidate.span()
         while (match := _CHAIN_RE.search(text, position, end)) is not None:
             position = match.end()
             phones.extend(_phones_in_chain(text, match.start(), match.end(), region))
-    return [phone for _, phone in sorted(phones)]
+    return phones
 
 
-def _phones_in_chain(text: str, start: int, end: int, region: str) -> list[tuple[int, str]]:
-    groups = _groups(text, start, end)
-    if sum(len(group.digits) for group in groups) < _MIN_DIGITS:
+def _phones_in_chain(text: str, start: int, end: int, region: str) -> list[str]:
+    """Phones in one chain, in order."""
+    parts = _GROUP_SPLIT_RE.split(text[start:end])  # "", digits, separator, digits, ..., ""
+    digits = tuple(parts[1::2])
+    if sum(map(len, digits)) < _MIN_DIGITS:
         return []
     plus = _PLUS_RE.search(text, max(0, start - 6), start) is not None
-    found: list[tuple[int, str]] = []
-    for segment, segment_plus in _segments(text, start, end, groups, plus):
-        found.extend(_phones_in_segment(segment, region, plus=segment_plus))
-    return found
+    # Most chains that get here are dates, ids and postal codes with no valid window at all:
+    # drop them before looking at their context.
+    if not _has_valid_window(digits, region, plus):
+        return []
+    kinds = _group_kinds(text, start, end, digits, parts[2:-1:2])
+    return [phone for _, phone in _chain_phones(digits, kinds, region, plus)]
 
 
-def _groups(text: str, start: int, end: int) -> list[_Group]:
-    groups: list[_Group] = []
-    last_end = start
-    for match in _GROUP_RE.finditer(text, start, end):
-        sep = text[last_end : match.start()]
-        strong = bool(groups) and _STRONG_SEP_RE.search(sep) is not None
-        groups.append(_Group(match.group(), match.start(), sep, strong))
-        last_end = match.end()
-    return groups
+_GROUP_SPLIT_RE = re.compile(r"([0-9]+)")
 
 
-def _segments(
-    text: str, start: int, end: int, groups: list[_Group], plus: bool
-) -> list[tuple[list[_Group], bool]]:
-    """The chain cut at decoy groups and sentence breaks, each piece with its "+" flag."""
-    excluded = _decoy_indexes(text, start, end, groups)
-    segments: list[tuple[list[_Group], bool]] = []
-    current: list[_Group] = []
-    for index, group in enumerate(groups):
-        breaks = index in excluded or _SENTENCE_BREAK_RE.search(group.sep_before) is not None
-        if breaks and current:
-            segments.append((current, False))
-            current = []
-        if index not in excluded:
-            current.append(group)
-    if current:
-        segments.append((current, False))
-    if plus and 0 not in excluded and segments:
-        segments[0] = (segments[0][0], True)
-    return segments
+def _group_kinds(
+    text: str, start: int, end: int, digits: tuple[str, ...], seps: list[str]
+) -> tuple[int, ...]:
+    """One of _KEEP, _DECOY, _SENTENCE, _ITEM per group, from the separators and the context."""
+    kinds = [_KEEP] + [_separator_kind(sep) for sep in seps]
+    for index in _decoy_indexes(text, start, end, digits, seps):
+        kinds[index] = _DECOY
+    return tuple(kinds)
 
 
-def _decoy_indexes(text: str, start: int, end: int, groups: list[_Group]) -> set[int]:
+def _separator_kind(sep: str) -> int:
+    if len(sep) == 1:
+        return _KEEP
+    if ". " in sep or ".\t" in sep:
+        return _SENTENCE
+    return _ITEM if _STRONG_SEP_RE.search(sep) is not None else _KEEP
+
+
+def _decoy_indexes(
+    text: str, start: int, end: int, digits: tuple[str, ...], seps: list[str]
+) -> set[int]:
     """Indexes of the groups of a chain that are ids, money, units, ages, dates or measurements."""
-    excluded = _prefix_decoys(text, start, groups)
-    last = len(groups) - 1
-    if len(groups[last].digits) <= _MAX_UNIT_GROUP and (
+    excluded = _prefix_decoys(text, start, digits)
+    last = len(digits) - 1
+    if len(digits[last]) <= _MAX_UNIT_GROUP and (
         _is_glued_to_letter(text, end) or _UNIT_SUFFIX_RE.match(text, end) is not None
     ):
         excluded.add(last)
-    excluded.update(_date_indexes(groups))
-    excluded.update(_measurement_indexes(groups))
+    if len(digits) >= 3:
+        excluded.update(_date_indexes(digits, seps))
+        excluded.update(_measurement_indexes(digits, seps))
     return excluded
 
 
-def _prefix_decoys(text: str, start: int, groups: list[_Group]) -> set[int]:
+def _prefix_decoys(text: str, start: int, digits: tuple[str, ...]) -> set[int]:
     """First groups made decoys by the words just before the chain."""
-    before = text[max(0, start - _PREFIX_WINDOW) : start].lower()
-    if before.rstrip(" \t")[-1:] in tuple(_CURRENCY_SIGNS):
-        return {0}
-    if _MEASUREMENT_HEAD_RE.search(before) is not None:  # "36DD-24-36": the chain is "24-36"
-        return _leading_short_groups(groups, 2)
-    head = before.rstrip(_PREFIX_STRIP)
-    words = [word.strip(_WORD_STRIP) for word in head.split()[-3:]]
-    if not words:
+    before = text[max(0, start - _PREFIX_WINDOW) : start].lower()[::-1]
+    match = _REVERSED_PREFIX_RE.match(before)
+    if match is None:
         return set()
-    last = words[-1].replace(".", "")
-    previous = words[-2].replace(".", "") if len(words) > 1 else ""
-    first = groups[0].digits
-    marked = "#" in before[len(head) :] or ":" in before[len(head) :]
-    if (
-        last in _ID_WORDS
-        or last in _CURRENCY_WORDS
-        or (last in _MARKED_ID_WORDS and marked)
-        or (last in _NUMBER_WORDS and (previous in _ID_WORDS or previous in _MARKED_ID_WORDS))
-        or (previous, last) in _POSTAL_PAIRS
-    ):
+    kind = match.lastgroup
+    if kind in ("money", "identifier"):
         return {0}
-    if last in _AGE_WORDS and len(first) <= 2:
-        return {0}
-    if last in _MONTHS or (last == "de" and previous in _MONTHS):
-        return _date_after_month(groups)
-    return set()
+    if kind == "measurement":  # "36DD-24-36": the chain is "24-36"
+        return {index for index in range(min(2, len(digits))) if len(digits[index]) == 2}
+    if kind == "age":
+        return {0} if len(digits[0]) <= 2 else set()
+    return _date_after_month(digits)
 
 
-def _leading_short_groups(groups: list[_Group], limit: int) -> set[int]:
-    """The first groups of two digits or fewer, at most `limit` of them."""
-    found: set[int] = set()
-    for index, group in enumerate(groups[:limit]):
-        if len(group.digits) > 2:
-            break
-        found.add(index)
-    return found
-
-
-def _date_after_month(groups: list[_Group]) -> set[int]:
+def _date_after_month(digits: tuple[str, ...]) -> set[int]:
     """After a month name: the day ("May 12 2024") and the year ("May 2024", "mayo de 2024")."""
     found: set[int] = set()
     index = 0
-    if len(groups[0].digits) <= 2:
+    if len(digits[0]) <= 2:
         found.add(0)
         index = 1
-    if index < len(groups) and _is_year(groups[index].digits):
+    if index < len(digits) and _is_year(digits[index]):
         found.add(index)
     return found
 
@@ -265,16 +254,19 @@ def _is_glued_to_letter(text: str, end: int) -> bool:
     return end < len(text) and text[end].isalpha()
 
 
-def _date_indexes(groups: list[_Group]) -> set[int]:
-    """Groups forming dates "2024-05-12", "12/05/2024", "5.12.24" (the last only alone)."""
+def _date_indexes(digits: tuple[str, ...], seps: list[str]) -> set[int]:
+    """Groups forming dates "2024-05-12", "12/05/2024", "5.12.24" (the last only alone).
+
+    `seps[i]` joins `digits[i]` and `digits[i + 1]`.
+    """
     found: set[int] = set()
-    for index in range(1, len(groups) - 1):
-        first, middle, last = groups[index - 1], groups[index], groups[index + 1]
-        if middle.sep_before.strip() not in _DATE_SEPS or last.sep_before != middle.sep_before:
+    for index in range(len(digits) - 2):
+        sep = seps[index]
+        if sep.strip() not in _DATE_SEPS or seps[index + 1] != sep:
             continue
-        alone = len(groups) == 3
-        if _is_date(first.digits, middle.digits, last.digits, two_digit_year=alone):
-            found.update((index - 1, index, index + 1))
+        alone = len(digits) == 3
+        if _is_date(digits[index], digits[index + 1], digits[index + 2], two_digit_year=alone):
+            found.update((index, index + 1, index + 2))
     return found
 
 
@@ -290,19 +282,18 @@ def _is_date(first: str, middle: str, last: str, *, two_digit_year: bool) -> boo
     return day_month and (_is_year(last) or (two_digit_year and len(last) == 2))
 
 
-def _measurement_indexes(groups: list[_Group]) -> set[int]:
+def _measurement_indexes(digits: tuple[str, ...], seps: list[str]) -> set[int]:
     """Groups of body measurements "34-24-36", unless the same separator continues the run."""
     found: set[int] = set()
-    for index in range(len(groups) - 2):
-        bust, waist, hips = groups[index : index + 3]
-        sep = waist.sep_before
-        if sep.strip() not in ("-", "/") or hips.sep_before != sep:
+    for index in range(len(digits) - 2):
+        sep = seps[index]
+        if sep.strip() not in ("-", "/") or seps[index + 1] != sep:
             continue
-        if index > 0 and bust.sep_before == sep:
+        if index > 0 and seps[index - 1] == sep:
             continue  # "612-34-24-36" is a Spanish phone, not a figure
-        if index + 3 < len(groups) and groups[index + 3].sep_before == sep:
+        if index + 2 < len(seps) and seps[index + 2] == sep:
             continue
-        if _is_measurement(bust.digits, waist.digits, hips.digits):
+        if _is_measurement(digits[index], digits[index + 1], digits[index + 2]):
             found.update((index, index + 1, index + 2))
     return found
 
@@ -313,39 +304,51 @@ def _is_measurement(bust: str, waist: str, hips: str) -> bool:
     return 28 <= int(bust) <= 50 and 18 <= int(waist) <= 40 and 28 <= int(hips) <= 56
 
 
-def _phones_in_segment(groups: list[_Group], region: str, *, plus: bool) -> list[tuple[int, str]]:
-    """Phones among consecutive groups: first within items of a list, then across them."""
-    used = [False] * len(groups)
+@lru_cache(maxsize=1 << 14)
+def _chain_phones(
+    digits: tuple[str, ...], kinds: tuple[int, ...], region: str, plus: bool
+) -> tuple[tuple[int, str], ...]:
+    """(first group index, E.164) of the phones of a chain, in order.
+
+    Segments run between decoys and sentence breaks. In each, windows are first sought inside
+    list items (between _ITEM separators), then across them for the groups still free.
+    """
     found: list[tuple[int, str]] = []
-    if any(group.strong_before for group in groups[1:]):
-        for first, last in _items(groups):
-            found.extend(_greedy_phones(groups, first, last, region, plus=plus, used=used))
-    found.extend(_greedy_phones(groups, 0, len(groups), region, plus=plus, used=used))
-    return found
+    used = [kind == _DECOY for kind in kinds]
+    for first, last in _spans(kinds, (_DECOY, _SENTENCE)):
+        segment_plus = plus and first == 0
+        if any(kinds[index] == _ITEM for index in range(first + 1, last)):
+            for item_first, item_last in _spans(kinds[:last], (_DECOY, _SENTENCE, _ITEM), first):
+                found.extend(
+                    _greedy_phones(
+                        digits, item_first, item_last, region, plus=segment_plus, used=used
+                    )
+                )
+        found.extend(_greedy_phones(digits, first, last, region, plus=segment_plus, used=used))
+    return tuple(sorted(found))
 
 
-def _items(groups: list[_Group]) -> list[tuple[int, int]]:
-    """Index ranges of the groups between strong separators."""
-    ranges: list[tuple[int, int]] = []
-    first = 0
-    for index in range(1, len(groups)):
-        if groups[index].strong_before:
-            ranges.append((first, index))
-            first = index
-    ranges.append((first, len(groups)))
-    return ranges
+def _spans(
+    kinds: tuple[int, ...], breaks: tuple[int, ...], first: int = 0
+) -> list[tuple[int, int]]:
+    """Index ranges [first, last) of groups between breaks; decoy groups belong to none."""
+    spans: list[tuple[int, int]] = []
+    begin = first
+    for index in range(first, len(kinds)):
+        if kinds[index] in breaks and index > begin:
+            spans.append((begin, index))
+            begin = index
+        if kinds[index] == _DECOY:
+            begin = index + 1
+    if begin < len(kinds):
+        spans.append((begin, len(kinds)))
+    return spans
 
 
 def _greedy_phones(
-    groups: list[_Group],
-    first: int,
-    last: int,
-    region: str,
-    *,
-    plus: bool,
-    used: list[bool],
+    digits: tuple[str, ...], first: int, last: int, region: str, *, plus: bool, used: list[bool]
 ) -> list[tuple[int, str]]:
-    """Phones in groups[first:last] not yet used: at each group, the longest valid window."""
+    """Phones among free groups digits[first:last]: at each group, the longest valid window."""
     found: list[tuple[int, str]] = []
     index = first
     while index < last:
@@ -353,64 +356,73 @@ def _greedy_phones(
             index += 1
             continue
         phone, count = _longest_phone_at(
-            groups, index, last, region, plus=plus and index == 0, used=used
+            digits, index, last, region, plus=plus and index == 0, used=used
         )
         if phone is None:
             index += 1
             continue
-        found.append((groups[index].start, phone))
-        for taken in range(index, index + count):
-            used[taken] = True
+        found.append((index, phone))
+        used[index : index + count] = [True] * count
         index += count
     return found
 
 
 def _longest_phone_at(
-    groups: list[_Group], index: int, last: int, region: str, *, plus: bool, used: list[bool]
+    digits: tuple[str, ...], index: int, last: int, region: str, *, plus: bool, used: list[bool]
 ) -> tuple[str | None, int]:
     """The longest valid phone made of free groups from `index`, and how many groups it took."""
-    window: list[_Group] = []
+    end = index
     total = 0
-    for position in range(index, last):
-        group = groups[position]
-        if used[position] or total + len(group.digits) > _MAX_WINDOW:
-            break
-        window.append(group)
-        total += len(group.digits)
-    while window and total >= _MIN_DIGITS:
+    while end < last and not used[end] and total + len(digits[end]) <= _MAX_WINDOW:
+        total += len(digits[end])
+        end += 1
+    while end > index and total >= _MIN_DIGITS:
+        window = digits[index:end]
         if _is_plausible_window(window):
-            phone = _phone_for(
-                "".join(group.digits for group in window),
-                region,
-                plus,
-                len(window[0].digits) if _country_code_may_lead(window) else 0,
-            )
+            lead = len(window[0]) if _country_code_may_lead(window) else 0
+            phone = _phone_for("".join(window), region, plus, lead)
             if phone is not None:
-                return phone, len(window)
-        total -= len(window.pop().digits)
+                return phone, end - index
+        end -= 1
+        total -= len(digits[end])
     return None, 0
 
 
-def _is_plausible_window(window: list[_Group]) -> bool:
+@lru_cache(maxsize=1 << 14)
+def _has_valid_window(digits: tuple[str, ...], region: str, plus: bool) -> bool:
+    """Whether any run of consecutive groups is a valid phone (decoys not yet considered)."""
+    for first in range(len(digits)):
+        total = 0
+        for last in range(first, len(digits)):
+            total += len(digits[last])
+            if total > _MAX_WINDOW:
+                break
+            if total < _MIN_DIGITS:
+                continue
+            window = digits[first : last + 1]
+            lead = len(window[0]) if _country_code_may_lead(window) else 0
+            if _phone_for("".join(window), region, plus and first == 0, lead) is not None:
+                return True
+    return False
+
+
+def _is_plausible_window(window: tuple[str, ...]) -> bool:
     """Whether the groups can be one written number.
 
     A long group ends a number ("713 5550123"): one before the last means two numbers glued
     ("9034954 000"). A list of round figures is a price list ("150 250 400 1000").
     """
-    if any(len(group.digits) >= _LONG_GROUP for group in window[:-1]):
+    if any(len(group) >= _LONG_GROUP for group in window[:-1]):
         return False
     return not (
         len(window) >= 3
-        and all(
-            group.digits.endswith(("00", "50")) and not group.digits.startswith("0")
-            for group in window
-        )
+        and all(group.endswith(("00", "50")) and not group.startswith("0") for group in window)
     )
 
 
-def _country_code_may_lead(window: list[_Group]) -> bool:
+def _country_code_may_lead(window: tuple[str, ...]) -> bool:
     """Whether the first group may be a country code written without "+" ("44 7911 123456")."""
-    return len(window) >= 2 and all(len(group.digits) >= 2 for group in window[1:])
+    return len(window) >= 2 and all(len(group) >= 2 for group in window[1:])
 
 
 @lru_cache(maxsize=1 << 16)
