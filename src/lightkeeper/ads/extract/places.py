@@ -47,6 +47,7 @@ class _Indexes:
     cities: dict[str, tuple[_City, ...]]  # canonical names and nicknames, most populous first
     alternates: dict[str, tuple[_City, ...]]  # other spellings of big cities ("sevilla", "londres")
     qualifiers: dict[str, tuple[_Option, ...]]  # states, provinces, countries and their codes
+    nicknames: frozenset[str]  # keys of `cities` that are nicknames ("la", "nyc", "cdmx")
 
 
 # States and provinces of the countries ads in the corpus come from, as geonames admin1 codes:
@@ -309,7 +310,10 @@ def _is_city_there(name: str, options: tuple[_Option, ...]) -> bool:
 
     "Singapore" and "New York" stay cities; "Mexico" and "Georgia" alone are the country/state.
     """
-    candidates = _indexes().cities.get(name, ())
+    index = _indexes()
+    if name in index.nicknames:
+        return True  # "LA" alone is Los Angeles, not Louisiana
+    candidates = index.cities.get(name, ())
     return any(_fits(city, option) for city in candidates for option in options)
 
 
@@ -457,19 +461,20 @@ def _indexes() -> _Indexes:
                 if len(key) > 3 and key.replace(" ", "").isalpha():
                     alternates.setdefault(key, []).append(city)
     by_population = {k: tuple(sorted(v, key=_population_desc)) for k, v in cities.items()}
+    nicknames: set[str] = set()
     for line in _table_lines(_CITY_ALIASES):
         aliases, target = line.split(" = ")
         name, country = target.rsplit(", ", 1)
         matches = tuple(c for c in by_population.get(_norm(name), ()) if c.country == country)
-        for alias in aliases.split("|"):
-            if matches:
-                by_population[alias] = matches
+        for alias in aliases.split("|") if matches else ():
+            by_population[alias] = matches
+            nicknames.add(alias)
     other = {
         k: tuple(sorted(v, key=_population_desc))
         for k, v in alternates.items()
         if k not in by_population
     }
-    return _Indexes(by_population, other, _qualifiers(gc))
+    return _Indexes(by_population, other, _qualifiers(gc), frozenset(nicknames))
 
 
 def _is_latin(name: str) -> bool:

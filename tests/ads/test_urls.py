@@ -1,0 +1,54 @@
+"""URL extraction: links and bare domains with a path; never emails or rates."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lightkeeper.ads.extract.urls import MAX_URL_CHARS, extract_urls
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see https://Example.COM/Path?x=1). thanks", ["https://example.com/Path?x=1"]),
+        ("HTTP://WWW.X.COM", ["http://www.x.com"]),
+        ("visit www.Foo.com.", ["www.foo.com"]),
+        ("IG instagram.com/sara_22 and t.me/sara", ["instagram.com/sara_22", "t.me/sara"]),
+        ("(see http://x.com/a_(b)) ok", ["http://x.com/a_(b)"]),
+        ("link:https://a.io/z.", ["https://a.io/z"]),
+        ("www.site-a.example/houston/123", ["www.site-a.example/houston/123"]),
+        ("http://a.com/x http://a.com/x", ["http://a.com/x"]),
+        ("reviews at mysite.net/reviews!", ["mysite.net/reviews"]),
+    ],
+)
+def test_finds_links_and_bare_domains_with_a_path(text: str, expected: list[str]) -> None:
+    assert extract_urls(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "150/hr 24/7 y/o 1/2 hr",
+        "10 a.m./p.m. only",
+        "mail sara@gmail.com/x",
+        "incall/outcall",
+        "gmail.com",
+        "Mr.Right/Mr.Wrong",
+    ],
+)
+def test_ignores_rates_emails_and_words(text: str) -> None:
+    assert extract_urls(text) == []
+
+
+def test_skips_urls_longer_than_the_bound() -> None:
+    long_url = "http://a.com/" + "b" * MAX_URL_CHARS
+    assert extract_urls(f"{long_url} and http://c.com/d") == ["http://c.com/d"]
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_never_raises_on_any_unicode(text: str) -> None:
+    for url in extract_urls(text):
+        assert len(url) <= MAX_URL_CHARS and url[-1] not in ".,;:!?"
