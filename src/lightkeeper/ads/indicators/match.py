@@ -1,11 +1,13 @@
 """Find the ad-level indicators of a catalogue in ads, with the snippet that fired each one.
 
-Speed matters (the whole pipeline runs at >= 10,000 ads/s), so the catalogue's patterns are
-compiled once into a few combined RE2 regexes run by pyarrow over whole columns: RE2 costs one
-pass over the text per regex whatever the number of phrases in it, where Python's `re` costs a
-pass per phrase. One pass marks every match (``\\x00match\\x00``); Python then reads only the
-ads that matched and maps each matched text back to its indicator. Labour indicators that apply
-to job offers run in a second pass over the ads that read as job offers only.
+Speed matters (the whole pipeline runs at >= 10,000 ads/s), so the catalogue's phrases are
+compiled once into a few combined RE2 regexes that pyarrow runs over whole columns: RE2 makes
+one pass over the text per regex whatever the number of phrases in it, where Python's `re`
+makes one per phrase. Texts are lower-cased once (case-insensitive RE2 is several times
+slower). One pass marks every match (``\\x00match\\x00``); Python then reads only the ads that
+matched and maps each matched text back to its indicators. Indicators that apply to job offers
+run in a second pass over the ads that read as job offers only. The fixed cost of a pass (RE2
+builds its automaton lazily) is paid per call, so call this on large batches.
 
 Within one combined regex, matches do not overlap: where two phrases start at the same place
 the longest wins. Indicators that share a phrase both fire.
@@ -23,8 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lightkeeper.ads.indicators.catalogue import Catalogue, Indicator
-from lightkeeper.ads.indicators.obscured import CANDIDATE, obscured_phone
-from lightkeeper.ads.indicators.patterns import fold_key, phrase_regex
+from lightkeeper.ads.indicators.obscured import CANDIDATE, RUN, obscured_run
+from lightkeeper.ads.indicators.patterns import fold_key, phrase_regexes
 
 EVIDENCE_CHARS = 120
 CONTEXT_CHARS = 30
@@ -63,7 +65,9 @@ def compile_matcher(catalogue: Catalogue) -> Matcher:
     return Matcher(
         any_group=_group([i for i in textual if i.applies_to == "any"]),
         job_group=_group([i for i in textual if i.applies_to == "job_offer"]),
-        job_context=_combined([phrase_regex(p) for p in catalogue.contexts["job_offer"]]),
+        job_context=_combined(
+            rx for phrase in catalogue.contexts["job_offer"] for rx in phrase_regexes(phrase)
+        ),
         absent=tuple(i for i in active if i.detector == "absent"),
         obscured=tuple(i for i in active if i.detector == "obscured_phone"),
         minor_age=tuple(i for i in active if i.detector == "minor_age"),
@@ -81,11 +85,11 @@ def _group(indicators: Sequence[Indicator]) -> _Group | None:
                 key = fold_key(phrase)
                 if ind.code not in phrase_codes.get(key, ()):
                     phrase_codes[key] = (*phrase_codes.get(key, ()), ind.code)
-                sources[phrase_regex(phrase)] = None
+                sources.update(dict.fromkeys(phrase_regexes(phrase)))
         for items in ind.regex.values():
             for pattern in items:
                 regexes.append((re.compile(pattern, re.IGNORECASE), ind.code))
-                sources[f"(?:{pattern})"] = None
+                sources[f"(?i:{pattern})"] = None  # texts are lower-cased, patterns may not be
     if not sources:
         return None
     return _Group(_combined(list(sources)), phrase_codes, tuple(regexes))
@@ -94,7 +98,7 @@ def _group(indicators: Sequence[Indicator]) -> _Group | None:
 def _combined(alternatives: Iterable[str]) -> str:
     # longest first: RE2 alternation is leftmost-first, so "new girls" must come before "new girl"
     ordered = sorted(set(alternatives), key=lambda s: (-len(s), s))
-    return "(?i)(?:" + "|".join(ordered) + ")"
+    return "(?:" + "|".join(ordered) + ")"
 
 
 def ad_texts(ads: pa.Table) -> pa.Array:
@@ -125,15 +129,45 @@ def match_ads(ads: pa.Table, *, catalogue: Catalogue) -> list[Found]:
     Returns one dict per row, code -> evidence snippet (at most 120 characters), in catalogue
     order. Missing columns are treated as empty.
     """
-    matcher = compile_matcher(catalogue)
+    return _match(ads, compile_matcher(catalogue), job_offer=None)
+
+
+def match_text(
+    text: str, *, catalogue: Catalogue, ages: Sequence[int] = (), job_offer: bool | None = None
+) -> Found:
+    """The ad-level indicators found in one text (see `match_ads`).
+
+    `job_offer=True` treats the text as a job offer whatever its words (the job check does);
+    None decides from the words, as for ads.
+    """
+    table = pa.table(
+        {
+            "title": pa.array([None], pa.string()),
+            "body": pa.array([text], pa.string()),
+            "ages": pa.array([list(ages)], pa.list_(pa.int16())),
+        }
+    )
+    return _match(table, compile_matcher(catalogue), job_offer=job_offer)[0]
+
+
+def _match(ads: pa.Table, matcher: Matcher, *, job_offer: bool | None) -> list[Found]:
     texts = ad_texts(ads)
+    lower = _as_array(pc.utf8_lower(texts))
     found: list[Found] = [{} for _ in range(len(texts))]
-    job = _job_mask(texts, matcher)
+    if job_offer is None:
+        job = np.asarray(
+            pc.fill_null(pc.match_substring_regex(lower, matcher.job_context), False).to_numpy(
+                zero_copy_only=False
+            ),
+            dtype=bool,
+        )
+    else:
+        job = np.full(len(texts), job_offer, dtype=bool)
     if matcher.any_group is not None:
-        _mark_group(texts, matcher.any_group, found, rows=None)
+        _mark_group(lower, texts, matcher.any_group, found, rows=None)
     if matcher.job_group is not None and job.any():
-        rows = [int(i) for i in job.nonzero()[0]]
-        _mark_group(texts.take(pa.array(rows, pa.int64())), matcher.job_group, found, rows=rows)
+        rows = pa.array(np.nonzero(job)[0], pa.int64())
+        _mark_group(lower.take(rows), texts.take(rows), matcher.job_group, found, rows=rows)
     if matcher.absent:
         _mark_absent(matcher.absent, found, job)
     if matcher.obscured:
@@ -143,60 +177,40 @@ def match_ads(ads: pa.Table, *, catalogue: Catalogue) -> list[Found]:
     return [_in_order(f, matcher.order) for f in found]
 
 
-def match_text(
-    text: str, *, catalogue: Catalogue, ages: Sequence[int] = (), job_offer: bool | None = None
-) -> Found:
-    """The ad-level indicators found in one text (see `match_ads`).
-
-    `job_offer=True` treats the text as a job offer whatever its words (the job check does).
-    """
-    table = pa.table(
-        {
-            "title": pa.array([None], pa.string()),
-            "body": pa.array([text], pa.string()),
-            "ages": pa.array([list(ages)], pa.list_(pa.int16())),
-        }
-    )
-    if job_offer is None:
-        return match_ads(table, catalogue=catalogue)[0]
-    matcher = compile_matcher(catalogue)
-    texts = ad_texts(table)
-    found: list[Found] = [{}]
-    for group in (matcher.any_group, matcher.job_group if job_offer else None):
-        if group is not None:
-            _mark_group(texts, group, found, rows=None)
-    if job_offer and matcher.absent:
-        _mark_absent(matcher.absent, found, np.ones(1, dtype=bool))
-    if matcher.obscured:
-        _mark_obscured(texts, matcher.obscured, found)
-    if matcher.minor_age:
-        _mark_minor_age(table.column("ages"), matcher.minor_age, found)
-    return _in_order(found[0], matcher.order)
-
-
-def _job_mask(texts: pa.Array, matcher: Matcher) -> np.ndarray:
-    hits = pc.fill_null(pc.match_substring_regex(texts, matcher.job_context), False)
-    return np.asarray(hits.to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def _mark_group(
-    texts: pa.Array, group: _Group, found: list[Found], *, rows: list[int] | None
+    lower: pa.Array,
+    texts: pa.Array,
+    group: _Group,
+    found: list[Found],
+    *,
+    rows: pa.Array | None,
 ) -> None:
-    marked = pc.replace_substring_regex(texts, group.regex, MARK + r"\0" + MARK)
-    changed = pc.not_equal(pc.binary_length(marked), pc.binary_length(texts))
-    hit_rows = [i for i, v in enumerate(pc.fill_null(changed, False).to_pylist()) if v]
-    if not hit_rows:
+    """Run one combined regex over the lower-cased texts and record what it found."""
+    marked = pc.replace_substring_regex(lower, group.regex, MARK + r"\0" + MARK)
+    changed = pc.fill_null(pc.not_equal(pc.binary_length(marked), pc.binary_length(lower)), False)
+    hits = np.nonzero(np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool))[0]
+    if not len(hits):
         return
-    values = marked.take(pa.array(hit_rows, pa.int64())).to_pylist()
+    take = pa.array(hits, pa.int64())
+    targets = hits if rows is None else np.asarray(rows.to_numpy())[hits]
     cache: dict[str, tuple[str, ...]] = {}
-    for i, value in zip(hit_rows, values, strict=True):
-        row = i if rows is None else rows[i]
-        _read_marks(value, group, cache, found[row])
+    for row, value, original in zip(
+        targets.tolist(),
+        marked.take(take).to_pylist(),
+        texts.take(take).to_pylist(),
+        strict=True,
+    ):
+        _read_marks(value, original or "", group, cache, found[row])
 
 
-def _read_marks(value: str, group: _Group, cache: dict[str, tuple[str, ...]], into: Found) -> None:
+def _read_marks(
+    value: str, original: str, group: _Group, cache: dict[str, tuple[str, ...]], into: Found
+) -> None:
     parts = value.split(MARK)
-    text = "".join(parts)
+    lowered = "".join(parts)
+    # evidence quotes the original text; lower-casing rarely changes a text's length, and
+    # then the lower-cased text is quoted instead
+    text = original if len(original) == len(lowered) else lowered
     offset = len(parts[0])
     for j in range(1, len(parts), 2):
         matched = parts[j]
@@ -241,12 +255,15 @@ def _mark_absent(indicators: Sequence[Indicator], found: list[Found], job: np.nd
 
 
 def _mark_obscured(texts: pa.Array, indicators: Sequence[Indicator], found: list[Found]) -> None:
-    candidates = pc.fill_null(pc.match_substring_regex(texts, CANDIDATE), False).to_pylist()
-    rows = [i for i, v in enumerate(candidates) if v]
-    if not rows:
+    candidates = pc.fill_null(pc.match_substring_regex(texts, CANDIDATE), False)
+    rows = np.nonzero(np.asarray(candidates.to_numpy(zero_copy_only=False), dtype=bool))[0]
+    if not len(rows):
         return
-    for row, text in zip(rows, texts.take(pa.array(rows, pa.int64())).to_pylist(), strict=True):
-        run = obscured_phone(text or "")
+    marked = pc.replace_substring_regex(
+        texts.take(pa.array(rows, pa.int64())), RUN, MARK + r"\0" + MARK
+    )
+    for row, value in zip(rows.tolist(), marked.to_pylist(), strict=True):
+        run = obscured_run(value or "")
         if run is not None:
             for ind in indicators:
                 found[row][ind.code] = " ".join(run.split())[:EVIDENCE_CHARS]

@@ -8,8 +8,9 @@ unusual separators ("713*555*0123", "7-1-3-5-5-5-0-1-2-3"). Ordinary formats suc
 "(713) 555-0123", "+34 612 34 56 78" or "07700 900123" are not obscured.
 
 This module reads the ad's raw text with its own patterns; it does not depend on the phone
-extractor. A cheap RE2 pass over the whole column (`CANDIDATE`) picks the ads worth a closer
-look; `obscured_phone` then decides on one text.
+extractor. Three steps, the first two in RE2 over whole columns: `CANDIDATE` picks the ads worth
+a closer look, `RUN` marks every run of digit-like tokens in them, and `obscured_run` reads the
+marked runs of one ad and decides.
 """
 
 from __future__ import annotations
@@ -17,30 +18,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
+MARK = "\x00"
+MIN_TOKENS, MAX_TOKENS = 7, 16
 _WORDS = (
     "zero|three|seven|eight|four|five|nine|one|two|six|oh|"
     "cuatro|cinco|siete|nueve|cero|tres|seis|ocho|uno|dos"
 )
-_FANCY = "\u2460-\u2473\u24ea\u24f5-\u24fe\u2776-\u2793"
 _LOOKALIKE = "OoIlSB"
 _ODD_SEPARATORS = set("*~_|•·^")
-MIN_TOKENS, MAX_TOKENS = 7, 16
+_FANCY_PY = "\u2460-\u2473\u24ea\u24f5-\u24fe\u2776-\u2793\uff10-\uff19\U0001d7ce-\U0001d7ff"
+_FANCY_RE2 = (
+    r"\x{2460}-\x{2473}\x{24EA}\x{24F5}-\x{24FE}\x{2776}-\x{2793}\x{FF10}-\x{FF19}"
+    r"\x{1D7CE}-\x{1D7FF}"
+)
+_SEP = r"[\s\-.,*~_/|•·^()\[\]+]*"
 
-# RE2 syntax (pyarrow): a superset of the ads `obscured_phone` can flag. No lookarounds in RE2.
+# RE2 syntax (pyarrow); a superset of the ads `obscured_run` can flag
 CANDIDATE = (
-    r"\x{20E3}|[\x{FF10}-\x{FF19}\x{2460}-\x{2473}\x{24EA}\x{24F5}-\x{24FE}\x{2776}-\x{2793}"
-    r"\x{1D7CE}-\x{1D7FF}]"
+    rf"\x{{20E3}}|[{_FANCY_RE2}]"
     r"|\d\s*[*~_|•·^]\s*\d"
     r"|\d[\s.\-/]+\d[\s.\-/]+\d[\s.\-/]+\d[\s.\-/]+\d[\s.\-/]"
     rf"|(?i:{_WORDS})[\s\-.,*~_/|]*(?:\d|(?i:{_WORDS}))"
-    r"|\d(?i:" + _WORDS + r")"
+    rf"|\d(?i:{_WORDS})"
     rf"|\d[{_LOOKALIKE}]|[{_LOOKALIKE}]\d"
 )
+_TOKEN_RE2 = rf"(?:\d(?:\x{{FE0F}}?\x{{20E3}})?|[{_FANCY_RE2}]|(?i:{_WORDS})|[{_LOOKALIKE}])"
+RUN = rf"{_TOKEN_RE2}(?:{_SEP}{_TOKEN_RE2}){{{MIN_TOKENS - 1},}}"
 
-_TOKEN = rf"(?:\d(?:\ufe0f?\u20e3)?|[{_FANCY}](?:\ufe0f?\u20e3)?|(?i:{_WORDS})|[{_LOOKALIKE}])"
-_SEP = r"[\s\-.,*~_/|•·^()\[\]+]*"
-_RUN = re.compile(rf"(?<![^\W\d_]){_TOKEN}(?:{_SEP}{_TOKEN}){{{MIN_TOKENS - 1},}}(?![^\W\d_])")
-_TOKENS = re.compile(rf"({_TOKEN})({_SEP})")
+_TOKENS = re.compile(rf"(\d(?:\ufe0f?\u20e3)?|[{_FANCY_PY}]|(?i:{_WORDS})|[{_LOOKALIKE}])({_SEP})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +60,36 @@ class _Token:
 
 def obscured_phone(text: str) -> str | None:
     """The obscured phone-like run in `text`, or None when every number is written plainly."""
-    for run in _RUN.finditer(text):
-        if _is_obscured(_tokens(run.group())):
-            return run.group().strip()
+    texts = pa.array([text], pa.string())
+    if not pc.match_substring_regex(texts, CANDIDATE)[0].as_py():
+        return None
+    return obscured_run(pc.replace_substring_regex(texts, RUN, MARK + r"\0" + MARK)[0].as_py())
+
+
+def obscured_run(marked: str) -> str | None:
+    """The first obscured run in a text whose digit runs `RUN` marked, or None."""
+    parts = marked.split(MARK)
+    for j in range(1, len(parts), 2):
+        tokens = [_Token(m[1], _kind(m[1]), m[2]) for m in _TOKENS.finditer(parts[j])]
+        tokens = _unglued(tokens, before=parts[j - 1][-1:], after=parts[j + 1][:1])
+        if _is_obscured(tokens):
+            return "".join(t.text + t.sep for t in tokens).strip()
     return None
 
 
-def _tokens(run: str) -> list[_Token]:
-    return [_Token(m.group(1), _kind(m.group(1)), m.group(2)) for m in _TOKENS.finditer(run)]
+def _unglued(tokens: list[_Token], *, before: str, after: str) -> list[_Token]:
+    """Drop letter tokens glued to the word around the run ("some|one", "call" -> "l")."""
+    letters = ("word", "lookalike")
+    start, end = 0, len(tokens)
+    glued = before.isalpha()
+    while glued and start < end and tokens[start].kind in letters:
+        glued = not tokens[start].sep
+        start += 1
+    glued = after.isalpha()
+    while glued and end > start and tokens[end - 1].kind in letters:
+        end -= 1
+        glued = end > start and not tokens[end - 1].sep
+    return tokens[start:end]
 
 
 def _kind(token: str) -> str:
@@ -70,7 +100,7 @@ def _kind(token: str) -> str:
         return "digit"
     if len(token) == 1 and ch in _LOOKALIKE:
         return "lookalike"
-    if token.isalpha() and token.isascii():
+    if token.isascii() and token.isalpha():
         return "word"
     return "fancy"
 
@@ -84,12 +114,12 @@ def _is_obscured(tokens: list[_Token]) -> bool:
     if not MIN_TOKENS <= len(tokens) <= MAX_TOKENS:
         return False
     kinds = [t.kind for t in tokens]
-    digits = kinds.count("digit")
+    digits, words = kinds.count("digit"), kinds.count("word")
     if "keycap" in kinds or "fancy" in kinds:
         return True
-    if kinds.count("word") >= 1 and kinds.count("word") + digits >= MIN_TOKENS:
-        return kinds.count("word") >= 2 or digits >= 3
-    if kinds.count("lookalike") >= 1:
+    if words and words + digits >= MIN_TOKENS:
+        return words >= 2 or digits >= 3
+    if "lookalike" in kinds:
         return digits >= 4 and kinds.count("lookalike") <= digits
     if any(ch in _ODD_SEPARATORS for t in tokens[:-1] for ch in t.sep):
         return True
@@ -98,9 +128,9 @@ def _is_obscured(tokens: list[_Token]) -> bool:
 
 def _single_digit_groups(tokens: list[_Token]) -> int:
     groups, size = [], 0
-    for token in tokens:
+    for n, token in enumerate(tokens):
         size += 1
-        if token.sep or token is tokens[-1]:
+        if token.sep or n == len(tokens) - 1:
             groups.append(size)
             size = 0
     return sum(1 for g in groups if g == 1)

@@ -1,10 +1,13 @@
 """Turning catalogue phrases into regexes that RE2 (pyarrow) and Python `re` read alike.
 
-A phrase matches case-insensitively, whatever the accents on its vowels ("recien llegada"
-matches "Recién llegada"), with any run of spaces, hyphens, underscores or dots between its
-words, and only as whole words. "ñ" is kept distinct from "n" ("niña" is not the name "Nina").
-Word boundaries are RE2's ASCII ones, so at a phrase's edge an accented vowel is matched without
-a boundary check. `fold_key` maps any text a phrase matches back to the phrase's key.
+Texts are lower-cased before matching (case-insensitive RE2 regexes are many times slower), so
+phrase regexes are lower case and carry no flags. A phrase matches as whole words, with any run
+of spaces, hyphens, underscores or dots between its words, both as written and with its vowel
+accents removed: "recién llegada" also matches "recien llegada" (write phrases with their
+accents; a phrase written without them only matches text without them). "ñ" is never folded
+("niña" is not the name "Nina"). Word boundaries are RE2's ASCII ones, so an accented letter at
+a phrase's edge is matched without a boundary check. `fold_key` maps any text a phrase matches
+back to the phrase's key.
 """
 
 from __future__ import annotations
@@ -16,14 +19,7 @@ import pyarrow.compute as pc
 
 SEPARATOR = r"[\s\-_.]+"
 _SEPARATOR_RUN = re.compile(SEPARATOR)
-_VARIANTS = {
-    "a": "áàâäã",
-    "e": "éèêë",
-    "i": "íìîï",
-    "o": "óòôöõ",
-    "u": "úùûü",
-}
-_FOLD_TABLE = str.maketrans({v: base for base, vs in _VARIANTS.items() for v in vs})
+_FOLD_TABLE = str.maketrans("áàâäãéèêëíìîïóòôöõúùûü", "aaaaaeeeeiiiiooooouuuu")
 _SPECIAL = set("\\.^$|?*+()[]{}")
 _PROBE = pa.array([""], type=pa.string())
 
@@ -34,51 +30,26 @@ def fold_key(text: str) -> str:
     return _SEPARATOR_RUN.sub(" ", folded).strip()
 
 
-def phrase_regex(phrase: str) -> str:
-    """The regex (RE2 and Python syntax, no flags) matching `phrase` as described above."""
-    words = fold_key(phrase).split(" ")
-    if not words[0]:
+def phrase_regexes(phrase: str) -> list[str]:
+    """The regexes (lower case, RE2 and Python syntax) matching `phrase` as described above."""
+    written = " ".join(_SEPARATOR_RUN.sub(" ", phrase.lower()).split())
+    if not written:
         raise ValueError(f"empty phrase {phrase!r}")
-    chars = [[_char(ch) for ch in word] for word in words]
-    first, last = words[0][0], words[-1][-1]
-    if len(words) == 1 and len(words[0]) == 1:
-        if _is_word_char(first):
-            chars[0][0] = _edge_both(first)
-    else:
-        if _is_word_char(first):
-            chars[0][0] = _edge_start(first)
-        if _is_word_char(last):
-            chars[-1][-1] = _edge_end(last)
-    return SEPARATOR.join("".join(word) for word in chars)
+    variants = dict.fromkeys([written, written.translate(_FOLD_TABLE)])
+    return [_words_regex(v.split(" ")) for v in variants]
 
 
-def _char(ch: str) -> str:
-    if ch in _VARIANTS:
-        return f"[{ch}{_VARIANTS[ch]}]"
-    return "\\" + ch if ch in _SPECIAL else ch
+def _words_regex(words: list[str]) -> str:
+    body = SEPARATOR.join("".join("\\" + ch if ch in _SPECIAL else ch for ch in w) for w in words)
+    if _is_word_char(words[0][0]):
+        body = "\\b" + body
+    if _is_word_char(words[-1][-1]):
+        body += "\\b"
+    return body
 
 
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch == "_")
-
-
-# RE2's \b is ASCII-only: an accented vowel at an edge is matched without a boundary check.
-def _edge_start(ch: str) -> str:
-    if ch in _VARIANTS:
-        return f"(?:\\b{ch}|[{_VARIANTS[ch]}])"
-    return f"\\b{_char(ch)}"
-
-
-def _edge_end(ch: str) -> str:
-    if ch in _VARIANTS:
-        return f"(?:{ch}\\b|[{_VARIANTS[ch]}])"
-    return f"{_char(ch)}\\b"
-
-
-def _edge_both(ch: str) -> str:
-    if ch in _VARIANTS:
-        return f"(?:\\b{ch}\\b|[{_VARIANTS[ch]}])"
-    return f"\\b{_char(ch)}\\b"
 
 
 def check_regex(pattern: str) -> str | None:
