@@ -81,13 +81,11 @@ def extract_emails(text: str, *, structured: str | None = None) -> list[str]:
     domain dot com", "(at)/(dot)", "[at]", "{at}", "<at>", "name @ domain . com", Spanish
     "arroba"/"punto" and full-width characters; validates the shape of every result.
     """
-    found: list[str] = []
+    found: dict[str, None] = {}  # insertion-ordered set: linear even for hostile input
     for source in (structured, text):
         if source:
-            for email in _emails_in(source):
-                if email not in found:
-                    found.append(email)
-    return found
+            found.update(dict.fromkeys(_emails_in(source)))
+    return list(found)
 
 
 def _emails_in(text: str) -> list[str]:

@@ -148,11 +148,7 @@ def extract_handles(text: str) -> list[str]:
     found.extend(_cue_handles(low))
     found.extend(_link_handles(low))
     found.sort(key=lambda item: item[0])
-    handles: list[str] = []
-    for _, handle in found:
-        if handle not in handles:
-            handles.append(handle)
-    return handles
+    return list(dict.fromkeys(handle for _, handle in found))
 
 
 def _cue_handles(low: str) -> list[tuple[int, str]]:

@@ -34,12 +34,12 @@ def extract_image_hashes(images: Sequence[str], *, base_dir: Path | None = None)
     hashed with imagehash.phash; relative paths are resolved against `base_dir` (the current
     directory when None). URLs, missing, unreadable, oversized and non-image files are skipped.
     """
-    hashes: list[str] = []
+    hashes: dict[str, None] = {}
     for entry in images:
         digest = _hash_of_entry(entry.strip(), base_dir=base_dir) if entry else None
-        if digest is not None and digest not in hashes:
-            hashes.append(digest)
-    return hashes
+        if digest is not None:
+            hashes[digest] = None
+    return list(hashes)
 
 
 def hamming(a: str, b: str) -> int:

@@ -21,6 +21,9 @@ import phonenumbers
 from lightkeeper.ads.types import Place
 
 _MAX_NAME_WORDS = 5
+# Only the start of a long text is searched for a city: bounds the cost on hostile input, and a
+# place an ad names is near its top.
+_MAX_TEXT_CHARS = 4000
 _ALTERNATE_MIN_POPULATION = 100_000
 _LOWERCASE_TEXT_MIN_POPULATION = 250_000
 
@@ -238,7 +241,7 @@ def resolve_place(location: str | None, text: str = "") -> Place:
     place, options = _resolved_location(location.strip()[:512] if location else "")
     if place.city is not None or not text:
         return place
-    city = _city_in_text(text, options)
+    city = _city_in_text(text[:_MAX_TEXT_CHARS], options)
     if city is None:
         return place
     return Place(city.name, city.country)

@@ -348,13 +348,13 @@ def _priced(candidates: list[_Candidate], default: str) -> list[Price]:
     """Prices from the candidates: each unit word is given to one number only."""
     left_style = _units_written_first(candidates)
     used: set[int] = set()
-    prices: list[Price] = []
+    prices: dict[Price, None] = {}  # insertion-ordered set: linear even for hostile input
     for candidate in candidates:
         unit = _chosen_unit(candidate, used, left_style=left_style)
         price = _price_of(candidate, unit, default)
-        if price is not None and price not in prices:
-            prices.append(price)
-    return prices
+        if price is not None:
+            prices[price] = None
+    return list(prices)
 
 
 def _units_written_first(candidates: list[_Candidate]) -> bool:
