@@ -28,6 +28,8 @@ from lightkeeper.ads.extract.emails import extract_emails
         ("correo sara23 (arroba) hotmail (punto) es", ["sara23@hotmail.es"]),
         ("ｓａｒａ＠ｇｍａｉｌ．ｃｏｍ", ["sara@gmail.com"]),
         ("sara&#64;mail.com", ["sara@mail.com"]),
+        ("sara&commat;mail.com or lina&#x40;mail.com", ["sara@mail.com", "lina@mail.com"]),
+        ("sara23(@)gmail[.]com", ["sara23@gmail.com"]),
         ("contact: sara@gmail.com. Call me later", ["sara@gmail.com"]),
         ("sara23 at gmail", ["sara23@gmail.com"]),
         ("sara23 at gmail com", ["sara23@gmail.com"]),

@@ -41,6 +41,12 @@ from lightkeeper.ads.extract.handles import extract_handles
         ("ig and snap: sara22", ["instagram:sara22", "snapchat:sara22"]),
         ("IG/SC sara22", ["instagram:sara22", "snapchat:sara22"]),
         ("Mi snap es sara22 y kik: sara.2022", ["snapchat:sara22", "kik:sara.2022"]),
+        ("IG➡️ sara22", ["instagram:sara22"]),
+        ("snap 👉🏻 sara22", ["snapchat:sara22"]),
+        ("IG (sara22)", ["instagram:sara22"]),
+        ("kik me @ sara_2022", ["kik:sara_2022"]),
+        ("follow @sara22 on IG", ["instagram:sara22"]),
+        ("sígueme @sara22 en insta", ["instagram:sara22"]),
         (
             "snap: lexi_x | IG: @lexi.x | snap: lexi_x",
             ["snapchat:lexi_x", "instagram:lexi.x"],

@@ -27,7 +27,7 @@ _LEFT_WINDOW = 96
 # "@" stand-ins. Scanning for a word ("\bat\b") costs ten times a scan that starts on a literal,
 # so each kind is found by its own cheap pattern.
 _AT_WORD = re.compile(r"[ \t(\[{<](?:at|arroba)\b")
-_ENTITY = re.compile(r"&#0*64;")
+_ENTITY = re.compile(r"&#0*64;|&#x0*40;|&commat;")
 _LOCAL_DOT = r"(?:\.|[ \t]*[(\[{<][ \t]*(?:dot|punto)[ \t]*[)\]}>][ \t]*|[ \t]+(?:dot|punto)[ \t]+)"
 # The local part is read backwards from the "@": one match on the reversed text instead of a
 # search for the longest suffix, which retries at every start position.

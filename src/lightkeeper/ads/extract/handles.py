@@ -63,11 +63,20 @@ _ALIAS = "|".join(
 )
 _JOIN = r"\s*(?:/|&|\+|,|\band\b|\by\b|\bor\b|\bo\b|\|)\s*"
 _FILL_WORD = r"me|is|es|id|username|user|name|handle|account|acct|at|on|en|my"
-_FILL_MARK = r"[:：~=>→»|👉➡⬇(\[#*-]|–|—"
+# Separators, arrows and pointing emoji (with their variation selector and skin tones).
+_FILL_MARK = (
+    r"[:：~=>→»|(\[#*@\-–—\u2190-\u21ff\u27a1\u2b05-\u2b07\ufe0f"
+    r"👆👇👈👉📲💬\U0001f3fb-\U0001f3ff]"
+)
 _CUE_HANDLE = re.compile(
     rf"(?P<cues>(?:{_ALIAS})(?![a-z0-9_])(?:{_JOIN}(?:{_ALIAS})(?![a-z0-9_])){{0,4}})"
     rf"(?P<fill>(?:\s*(?:(?:{_FILL_WORD})(?![a-z0-9_])|{_FILL_MARK})){{0,4}}\s*)"
     r"(?P<handle>\+?\(?\d[\d ().-]{5,20}\d|@?[a-z0-9_][a-z0-9._-]{0,40})"
+)
+# A handle written before its platform: "@sara22 on IG", "sígueme @sara22 en insta".
+_HANDLE_ON = re.compile(
+    rf"@(?P<handle>[a-z0-9_][a-z0-9._-]{{0,40}})\s+(?:on|en|in|via)\s+(?:my\s+|mi\s+)?"
+    rf"(?P<cues>(?:{_ALIAS})(?![a-z0-9_])(?:{_JOIN}(?:{_ALIAS})(?![a-z0-9_])){{0,4}})"
 )
 _CUE_WORDS = re.compile(rf"(?:{_ALIAS})(?![a-z0-9_])")
 _LINK = re.compile(
@@ -147,6 +156,7 @@ def extract_handles(text: str) -> list[str]:
     found: list[tuple[int, str]] = []
     found.extend(_cue_handles(low))
     found.extend(_link_handles(low))
+    found.extend(_handles_before_cue(low))
     found.sort(key=lambda item: item[0])
     return list(dict.fromkeys(handle for _, handle in found))
 
@@ -166,6 +176,22 @@ def _cue_handles(low: str) -> list[tuple[int, str]]:
         if handles:
             found.extend((pos, handle) for handle in handles)
             last_end = match.end()
+    return found
+
+
+def _handles_before_cue(low: str) -> list[tuple[int, str]]:
+    """(position, "platform:handle") for "@handle on platform"."""
+    found: list[tuple[int, str]] = []
+    if "@" not in low:
+        return found
+    for match in _HANDLE_ON.finditer(low):
+        if not _starts_word(low, match.start()):
+            continue  # the "@" of an email address
+        for cue in _CUE_WORDS.findall(match.group("cues")):
+            platform = _PLATFORM_OF_ALIAS[cue]
+            handle = None if platform == "whatsapp" else _valid_handle(platform, match["handle"])
+            if handle is not None:
+                found.append((match.start(), f"{platform}:{handle}"))
     return found
 
 
