@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,6 +11,7 @@ from lightkeeper.ads.report.charts import (
     MAX_BINS,
     GraphNode,
     MapStop,
+    count_days,
     graph_layout,
     link_graph_svg,
     movement_svg,
@@ -45,7 +46,7 @@ def day(n: int) -> datetime:
 
 
 def test_timeline_bins_by_day_keep_empty_days() -> None:
-    bins = timeline_bins([day(0), day(0), day(3)])
+    bins = timeline_bins(count_days([day(0), day(0), day(3)]))
     assert [b.label for b in bins] == ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]
     assert [b.count for b in bins] == [2, 0, 0, 1]
 
@@ -56,27 +57,32 @@ def test_timeline_bins_by_day_keep_empty_days() -> None:
 )
 def test_timeline_bins_coarsen_to_stay_under_the_cap(span_days: int, first_label: str) -> None:
     moments = [day(i) for i in range(0, span_days + 1, 3)] + [day(span_days)]
-    bins = timeline_bins(moments)
+    bins = timeline_bins(count_days(moments))
     assert len(bins) <= MAX_BINS
     assert bins[0].label == first_label
     assert sum(b.count for b in bins) == len(moments)
 
 
-def test_timeline_bins_accept_dates_and_naive_datetimes() -> None:
-    bins = timeline_bins([date(2024, 3, 1), datetime(2024, 3, 2, 8)])
-    assert [(b.start, b.count) for b in bins] == [(date(2024, 3, 1), 1), (date(2024, 3, 2), 1)]
+def test_count_days_accepts_dates_and_naive_or_aware_datetimes() -> None:
+    late = datetime(2024, 3, 2, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # 3 March in UTC
+    days = count_days([date(2024, 3, 1), datetime(2024, 3, 1, 8), late])
+    assert days == {date(2024, 3, 1): 2, date(2024, 3, 3): 1}
+
+
+def test_timeline_bins_ignore_empty_days() -> None:
+    assert timeline_bins({date(2024, 1, 1): 0}) == []
 
 
 def test_timeline_svg_draws_one_bar_per_bin() -> None:
-    moments = [day(i % 10) for i in range(40)]
-    root = parse(timeline_svg(moments))
+    days = count_days([day(i % 10) for i in range(40)])
+    root = parse(timeline_svg(days))
     assert_inert(root)
-    assert len(root.findall(f"{SVG}rect")) == len(timeline_bins(moments)) == 10
+    assert len(root.findall(f"{SVG}rect")) == len(timeline_bins(days)) == 10
     assert "2024-01-01" in texts(root)
 
 
 def test_timeline_svg_without_dates_says_so() -> None:
-    assert "no dated ads" in texts(parse(timeline_svg([])))
+    assert "no dated ads" in texts(parse(timeline_svg({})))
 
 
 def test_movement_svg_draws_cities_once_and_an_arrow_per_move() -> None:

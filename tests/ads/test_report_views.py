@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
 
-from lightkeeper.ads.report.load import rank_networks, structure_counts
+from lightkeeper.ads.report.load import (
+    network_ads,
+    rank_networks,
+    sample_positions,
+    structure_counts,
+)
 from lightkeeper.ads.report.text import clean_text, one_line, truncate
 from lightkeeper.ads.report.views import (
     Evidence,
@@ -18,7 +23,6 @@ from lightkeeper.ads.report.views import (
     merged_moves,
     movement,
     risk_reasons,
-    sample_positions,
     template_segments,
 )
 
@@ -77,6 +81,26 @@ def test_sample_positions_spread_and_bounded() -> None:
     picks = sample_positions(1000, 60)
     assert len(picks) == 60 and picks[0] == 0 and picks[-1] == 999
     assert picks == sorted(set(picks))
+
+
+def test_network_ads_counts_days_and_samples_reproducibly() -> None:
+    stamp = pa.timestamp("us", tz="UTC")
+    day = [datetime(2024, 1, d, 9, tzinfo=UTC) for d in (1, 1, 2, 5)]
+    light = pa.table(
+        {
+            "network_id": ["n-2", "n-1", "n-1", "n-1", "n-1", "n-3"],
+            "id": ["z", "d", "c", "b", "a", "u"],
+            "version": pa.array([1, 1, 2, 1, 1, 1], pa.int32()),
+            "posted_at": pa.array([day[0], day[3], day[1], day[0], None, None], stamp),
+        }
+    )
+    ads = network_ads(light, spread=3, newest=2)
+    assert ads["n-1"].days == {date(2024, 1, 1): 2, date(2024, 1, 5): 1}
+    assert ads["n-1"].newest == [("d", 1), ("c", 2)]  # dated, newest first
+    assert ads["n-1"].spread == [("b", 1), ("d", 1), ("a", 1)]  # over time, undated last
+    assert ads["n-2"].spread == ads["n-2"].newest == [("z", 1)]
+    assert ads["n-3"].days == {} and ads["n-3"].newest == [("u", 1)]
+    assert network_ads(light.slice(0, 0), spread=3, newest=2) == {}
 
 
 def _light(**columns: list[object]) -> pa.Table:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -141,31 +141,35 @@ def _periods(first: date, last: date, unit: str, limit: int) -> list[date]:
     return starts
 
 
-def timeline_bins(moments: Sequence[datetime | date], *, max_bins: int = MAX_BINS) -> list[Bin]:
+def count_days(moments: Iterable[datetime | date]) -> Counter[date]:
+    """How many of the moments fall on each day (UTC)."""
+    return Counter(_as_date(m) for m in moments)
+
+
+def timeline_bins(days: Mapping[date, int], *, max_bins: int = MAX_BINS) -> list[Bin]:
     """Ad counts per day, week, month, quarter or year: the finest unit giving <= max_bins bars.
 
-    Periods without ads are included (as zero bars) so gaps in activity show.
+    `days` maps a day to its number of ads (see `count_days`). Periods without ads are
+    included (as zero bars) so gaps in activity show.
     """
-    days = sorted(_as_date(m) for m in moments)
-    if not days:
+    dated = sorted(d for d, n in days.items() if n > 0)
+    if not dated:
         return []
     for unit in ("day", "week", "month", "quarter", "year"):
-        starts = _periods(days[0], days[-1], unit, max_bins)
+        starts = _periods(dated[0], dated[-1], unit, max_bins)
         if len(starts) <= max_bins or unit == "year":
             break
     counts = dict.fromkeys(starts, 0)
-    for day in days:
+    for day in dated:
         start = _period_start(day, unit)
         if start in counts:
-            counts[start] += 1
+            counts[start] += days[day]
     return [Bin(start, _period_label(start, unit), n) for start, n in counts.items()]
 
 
-def timeline_svg(
-    moments: Sequence[datetime | date], *, width: int = 1080, height: int = 130
-) -> Markup:
-    """A bar chart of when a network's ads were posted (binned by `timeline_bins`)."""
-    bins = timeline_bins(moments)
+def timeline_svg(days: Mapping[date, int], *, width: int = 1080, height: int = 130) -> Markup:
+    """A bar chart of when a network's ads were posted: `days` as `timeline_bins` takes it."""
+    bins = timeline_bins(days)
     title = "Ads over time"
     if not bins:
         return _empty(width, height, title, "no dated ads")

@@ -25,8 +25,8 @@ from lightkeeper.ads.report.geo import locate_cities
 from lightkeeper.ads.report.load import (
     AD_LIGHT_COLUMNS,
     RANK_COLUMNS,
-    AdKey,
-    ads_by_network,
+    NetworkAds,
+    network_ads,
     parquet_columns,
     rank_networks,
     read_columns,
@@ -46,7 +46,6 @@ from lightkeeper.ads.report.views import (
     movement_places,
     network_row,
     network_view,
-    sample_positions,
     template_view,
 )
 from lightkeeper.errors import OutputError
@@ -205,35 +204,28 @@ def _templates_to_show(
     return corpus, wanted
 
 
-def _picks(keys: list[AdKey]) -> tuple[list[AdKey], list[AdKey]]:
-    """The ads drawn in a network's link graph (spread over time) and the newest few shown."""
-    graph = [keys[i] for i in sample_positions(len(keys), MAX_GRAPH_ADS)]
-    return graph, keys[::-1][:MAX_SAMPLE_ADS]
-
-
 def _network_views(
     ads_path: Path, rows: list[dict[str, Any]], templates: Mapping[str, TemplateView]
 ) -> list[NetworkView]:
     ids = [str(r["network_id"]) for r in rows]
-    by_net = ads_by_network(read_columns(ads_path, AD_LIGHT_COLUMNS, where=("network_id", ids)))
-    picks = {net: _picks(keys) for net, keys in by_net.items()}
-    wanted = {k.ad_id for graph, newest in picks.values() for k in graph + newest}
+    light = read_columns(ads_path, AD_LIGHT_COLUMNS, where=("network_id", ids))
+    by_net = network_ads(light, spread=MAX_GRAPH_ADS, newest=MAX_SAMPLE_ADS)
+    wanted = {ad_id for n in by_net.values() for ad_id, _ in n.spread + n.newest}
     full = read_columns(ads_path, AD_FULL_COLUMNS, where=("id", wanted)) if wanted else None
     ads = {
         (str(r["id"]), int(r.get("version") or 1)): r for r in (full.to_pylist() if full else [])
     }
     located = locate_cities(movement_places(rows))
+    empty = NetworkAds({}, [], [])
     views = []
     for row, net in zip(rows, ids, strict=True):
-        graph, newest = picks.get(net, ([], []))
+        sampled = by_net.get(net, empty)
         views.append(
             network_view(
                 row,
-                moments=[k.posted_at for k in by_net.get(net, []) if k.posted_at is not None],
-                graph_ads=[ads[(k.ad_id, k.version)] for k in graph if (k.ad_id, k.version) in ads],
-                sample_ads=[
-                    ads[(k.ad_id, k.version)] for k in newest if (k.ad_id, k.version) in ads
-                ],
+                days=sampled.days,
+                graph_ads=[ads[k] for k in sampled.spread if k in ads],
+                sample_ads=[ads[k] for k in sampled.newest if k in ads],
                 templates=templates,
                 located=located,
             )

@@ -453,15 +453,6 @@ def movement_places(rows: Sequence[Row]) -> set[PlaceKey]:
     return {(m["city"], m["country"]) for row in rows for m in merged_moves(row)[0][:MAX_MOVES]}
 
 
-def sample_positions(count: int, limit: int) -> list[int]:
-    """Up to `limit` positions spread evenly over range(count), first and last included."""
-    if count <= limit:
-        return list(range(count))
-    if limit <= 1:
-        return [0][:limit]
-    return sorted({round(i * (count - 1) / (limit - 1)) for i in range(limit)})
-
-
 # --- link graph -----------------------------------------------------------------------------
 
 
@@ -561,7 +552,7 @@ def ad_view(ad: Row) -> AdView:
 def network_view(
     row: Row,
     *,
-    moments: Sequence[datetime],
+    days: Mapping[date, int],
     graph_ads: Sequence[Row],
     sample_ads: Sequence[Row],
     templates: Mapping[str, TemplateView],
@@ -569,7 +560,7 @@ def network_view(
 ) -> NetworkView:
     """Everything shown for one network, from its networks.parquet row and some of its ads.
 
-    `moments` are the posting times of all its ads (for the timeline); `graph_ads` a sample
+    `days` counts its ads per posting day (for the timeline); `graph_ads` is a sample
     (at most MAX_GRAPH_ADS) for the link graph; `sample_ads` the few ads shown in full.
     """
     base = network_row(row)
@@ -590,7 +581,7 @@ def network_view(
         moves=moves.stops,
         moves_more=moves.more,
         reasons=risk_reasons(row),
-        timeline=timeline_svg(moments),
+        timeline=timeline_svg(days),
         movement=movement_svg(moves.points),
         graph=link_graph(graph_ads, evidence, total_ads=max(base.ad_count, len(graph_ads))),
         templates=tpls[:MAX_TEMPLATES_PER_NETWORK],
