@@ -31,8 +31,9 @@ IntArray = npt.NDArray[np.int64]
 class CaptureTable:
     """Counts of people per capture history over named lists.
 
-    ``histories`` is an (rows, lists) array of 0/1, ``counts`` the matching non-negative
-    counts; rows are unique and every count is positive.
+    ``histories`` is an (rows, lists) array of 0/1 and ``counts`` the matching positive
+    counts. Rows keep the order of the input (a history may even repeat): the R-compatible
+    bootstrap draws over the rows in that order, as SparseMSE does.
     """
 
     lists: tuple[str, ...]
@@ -70,7 +71,7 @@ def cell_counts(table: CaptureTable) -> IntArray:
 def table_from_histories(
     lists: Sequence[str], histories: npt.ArrayLike, counts: npt.ArrayLike
 ) -> CaptureTable:
-    """Build a table from raw rows, merging repeated histories and dropping zero counts.
+    """Build a table from raw rows in their order, dropping rows with a zero count.
 
     Raises InputError for values other than 0/1, negative counts, or people counted on no list.
     """
@@ -90,10 +91,7 @@ def table_from_histories(
     keep = cnt > 0
     if not np.any(keep):
         raise InputError("The input has no positive counts.")
-    unique, inverse = np.unique(hist[keep], axis=0, return_inverse=True)
-    merged = np.zeros(unique.shape[0], dtype=np.int64)
-    np.add.at(merged, inverse.reshape(-1), cnt[keep])
-    return CaptureTable(lists=names, histories=unique.astype(np.int8), counts=merged)
+    return CaptureTable(lists=names, histories=hist[keep].astype(np.int8), counts=cnt[keep])
 
 
 def parse_capture_table(text: str, *, source: str = "input") -> CaptureTable:
@@ -136,7 +134,7 @@ def table_from_records(records: Iterable[tuple[str, str]]) -> CaptureTable:
     """Build capture histories from (list name, person key) pairs.
 
     A person appears once per list however many records they have there; lists are ordered
-    by first appearance.
+    by first appearance, histories by the first person who has them.
     """
     lists: dict[str, int] = {}
     people: dict[str, int] = {}
@@ -147,10 +145,14 @@ def table_from_records(records: Iterable[tuple[str, str]]) -> CaptureTable:
         people[key] = people.get(key, 0) | (1 << bit)
     if not people:
         raise InputError("The records file has no records.")
-    masks = np.fromiter(people.values(), dtype=np.int64, count=len(people))
+    per_history: dict[int, int] = {}
+    for mask in people.values():
+        per_history[mask] = per_history.get(mask, 0) + 1
+    masks = np.fromiter(per_history, dtype=np.int64, count=len(per_history))
     bits = np.arange(len(lists), dtype=np.int64)
     histories = (masks[:, None] >> bits[None, :]) & 1
-    return table_from_histories(list(lists), histories, np.ones(len(masks), dtype=np.int64))
+    counts = np.fromiter(per_history.values(), dtype=np.int64, count=len(per_history))
+    return table_from_histories(list(lists), histories, counts)
 
 
 def parse_records(

@@ -120,3 +120,10 @@ def empty_pairs(layout: Layout, counts: npt.NDArray[np.int64]) -> int:
     for pair in np.flatnonzero(overlaps == 0):
         mask |= 1 << int(pair)
     return mask
+
+
+def empty_pair_masks(layout: Layout, counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """`empty_pairs` for each row of a (B, C) count matrix."""
+    overlaps = counts @ layout.pair_cells.astype(np.int64)
+    weights = np.int64(1) << np.arange(layout.n_pairs, dtype=np.int64)
+    return np.asarray((overlaps == 0).astype(np.int64) @ weights, dtype=np.int64)

@@ -24,14 +24,15 @@ from lightkeeper.stats.mse.design import (
     BoolArray,
     FloatArray,
     Layout,
+    empty_pair_masks,
     empty_pairs,
     model_matrix,
     removed_cells,
 )
+from lightkeeper.stats.mse.fit import BatchFit, ModelMasks
 
 LP_TOLERANCE = 1e-7
-CERTIFICATE_MIN_MEAN = 1e-4
-CERTIFICATE_MAX_RESIDUAL = 1e-8
+CERTIFICATE_MAX_RESIDUAL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -95,30 +96,34 @@ class ExistenceChecker:
             self._exists[key] = cached
         return cached
 
-    def certifies(
-        self,
-        counts: npt.NDArray[np.int64],
-        pairs: int,
-        mu: FloatArray,
-        cells: BoolArray,
-    ) -> bool:
-        """Whether fitted means ``mu`` prove that the model's MLE exists.
+    def identifiable_batch(
+        self, counts: npt.NDArray[np.int64], pair_masks: npt.NDArray[np.int64]
+    ) -> BoolArray:
+        """`identifiable` for each row of ``counts`` with its model in ``pair_masks``."""
+        fixed = pair_masks & empty_pair_masks(self.layout, counts)
+        fitted = pair_masks & ~fixed
+        return np.array(
+            [self.identifiable_design(int(f), int(x)) for f, x in zip(fitted, fixed, strict=True)],
+            dtype=bool,
+        )
 
-        True only if every list has a case, every kept cell's mean is clearly positive and
-        the likelihood equations hold; the proof is then cached for the data's support.
+    def certifies(
+        self, counts: npt.NDArray[np.int64], fit: BatchFit, masks: ModelMasks
+    ) -> BoolArray:
+        """Which rows' fits prove that their model's MLE exists, without a linear program.
+
+        A stationary fit (``BatchFit.stationary``) is a finite solution of the likelihood
+        equations, which exists only when the MLE does. A row is certified if its fit is
+        stationary, every list has a case (SparseMSE's test keeps the cells of an empty list
+        and so fails there), every kept mean is positive and the equations hold.
         """
-        if np.any(counts @ self.layout.cells.astype(np.int64) == 0):
-            return False
-        fixed = pairs & empty_pairs(self.layout, counts)
-        matrix = model_matrix(self.layout, pairs & ~fixed, cells)
-        kept_mu = mu[cells]
-        if kept_mu.size == 0 or float(kept_mu.min()) < CERTIFICATE_MIN_MEAN:
-            return False
-        residual = matrix.T @ (counts[cells] - kept_mu)
-        if float(np.max(np.abs(residual))) > CERTIFICATE_MAX_RESIDUAL * max(1.0, counts.sum()):
-            return False
-        self._exists[(np.packbits(counts > 0).tobytes(), pairs)] = True
-        return True
+        y = counts.astype(np.float64)
+        no_empty_list = np.all(counts @ self.layout.cells.astype(np.int64) > 0, axis=1)
+        positive = np.all(np.where(masks.cells, fit.mu > 0, True), axis=1)
+        score = np.where(masks.columns, ((y - fit.mu) * masks.cells) @ self.layout.design, 0.0)
+        tolerance = CERTIFICATE_MAX_RESIDUAL * np.maximum(1.0, y.sum(axis=1))
+        balanced = np.max(np.abs(score), axis=1) <= tolerance
+        return np.asarray(fit.stationary & no_empty_list & positive & balanced, dtype=bool)
 
     def _solve_lp(self, counts: npt.NDArray[np.int64], pairs: int) -> bool:
         self.lp_runs += 1

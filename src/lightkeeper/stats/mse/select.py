@@ -28,7 +28,14 @@ from scipy.special import pdtr, pdtrc
 
 from lightkeeper.stats.mse.design import BoolArray, FloatArray, Layout
 from lightkeeper.stats.mse.existence import ExistenceChecker
-from lightkeeper.stats.mse.fit import BatchFit, fit_batch, model_masks, poisson_loglik
+from lightkeeper.stats.mse.fit import (
+    BatchFit,
+    ModelMasks,
+    fit_batch,
+    model_masks,
+    poisson_loglik,
+    one_blas_thread,
+)
 
 Criterion = Literal["aic", "bic"]
 IntArray = npt.NDArray[np.int64]
@@ -59,6 +66,7 @@ class Selection:
         return np.asarray(self.observed + np.exp(self.beta[:, 0]), dtype=np.float64)
 
 
+@one_blas_thread
 def fit_models(layout: Layout, counts: IntArray, pair_masks: IntArray) -> Selection:
     """Fit the given model (a pair mask) to each row, without any check."""
     masks = model_masks(layout, counts, pair_masks)
@@ -73,6 +81,27 @@ def fit_models(layout: Layout, counts: IntArray, pair_masks: IntArray) -> Select
     )
 
 
+@one_blas_thread
+def fit_checked(
+    layout: Layout, counts: IntArray, pair_mask: int, checker: ExistenceChecker
+) -> tuple[Selection, BoolArray]:
+    """Fit one model to every row, and say for which rows its MLE exists and is identifiable.
+
+    SparseMSE's modelfit refuses a fixed model that fails either check; callers drop those
+    rows' estimates.
+    """
+    masks_in = np.full(counts.shape[0], pair_mask, dtype=np.int64)
+    masks = model_masks(layout, counts, masks_in)
+    fit = fit_batch(layout, counts, masks)
+    ok = checker.identifiable_batch(counts, masks_in)
+    certified = checker.certifies(counts, fit, masks)
+    for r in np.flatnonzero(ok & ~certified):
+        ok[r] = checker.exists(counts[r], pair_mask)
+    paths = [_bits(pair_mask) for _ in range(counts.shape[0])]
+    return _selection(counts, masks_in, paths, fit, masks.cells, masks.fixed_pairs), ok
+
+
+@one_blas_thread
 def select_stepwise(
     layout: Layout, counts: IntArray, *, pthresh: float, checker: ExistenceChecker
 ) -> Selection:
@@ -94,6 +123,7 @@ def select_stepwise(
     return state
 
 
+@one_blas_thread
 def select_by_criterion(
     layout: Layout, counts: IntArray, *, criterion: Criterion, checker: ExistenceChecker
 ) -> Selection:
@@ -136,13 +166,7 @@ def _add_best_terms(
         if pending.size == 0:
             break
         new_masks = state.pair_masks[idx[pending]] | (np.int64(1) << cand)
-        ident = np.array(
-            [
-                checker.identifiable(counts[idx[k]], int(mask))
-                for k, mask in zip(pending, new_masks, strict=True)
-            ],
-            dtype=bool,
-        )
+        ident = checker.identifiable_batch(counts[idx[pending]], new_masks)
         accepted = np.zeros(pending.size, dtype=bool)
         if np.any(ident):
             accepted[ident] = _fit_and_accept(
@@ -166,13 +190,11 @@ def _fit_and_accept(
     """Fit candidate models warm-started from the current ones; keep those that exist."""
     masks = model_masks(layout, counts[rows], new_masks)
     fit = fit_batch(layout, counts[rows], masks, beta0=state.beta[rows])
-    accepted = np.zeros(rows.size, dtype=bool)
-    for k, row in enumerate(rows):
-        mask = int(new_masks[k])
-        ok = fit.converged[k] and checker.certifies(counts[row], mask, fit.mu[k], masks.cells[k])
-        accepted[k] = ok or checker.exists(counts[row], mask)
+    accepted = checker.certifies(counts[rows], fit, masks)
+    for k in np.flatnonzero(~accepted):
+        accepted[k] = checker.exists(counts[rows[k]], int(new_masks[k]))
     take = np.flatnonzero(accepted)
-    _update(state, counts, rows[take], new_masks[take], fit, masks.cells, masks.fixed_pairs, take)
+    _update(state, counts, rows[take], new_masks[take], fit, masks, take)
     for k in take:
         state.paths[int(rows[k])].append(int(added[k]))
     return accepted
@@ -192,39 +214,37 @@ def _move_downhill(
     rows = np.repeat(idx, n_pairs)
     toggles = np.tile(np.arange(n_pairs, dtype=np.int64), idx.size)
     new_masks = state.pair_masks[rows] ^ (np.int64(1) << toggles)
-    masks = model_masks(layout, counts[rows], new_masks)
+    # Only identifiable neighbours are fitted: the others have singular information.
+    fitted = np.flatnonzero(checker.identifiable_batch(counts[rows], new_masks))
+    masks = model_masks(layout, counts[rows[fitted]], new_masks[fitted])
     fit = fit_batch(
-        layout, counts[rows], masks, beta0=state.beta[rows], max_iter=NEIGHBOUR_MAX_ITER
+        layout,
+        counts[rows[fitted]],
+        masks,
+        beta0=state.beta[rows[fitted]],
+        max_iter=NEIGHBOUR_MAX_ITER,
     )
-    loglik = poisson_loglik(counts[rows], fit, masks.cells)
-    values = _criterion(layout, loglik, new_masks, penalty[rows]).reshape(idx.size, n_pairs)
-    moved = np.zeros(idx.size, dtype=bool)
+    loglik = poisson_loglik(counts[rows[fitted]], fit, masks.cells)
+    values = np.full(rows.size, np.inf)
+    values[fitted] = _criterion(layout, loglik, new_masks[fitted], penalty[rows[fitted]])
+    values = values.reshape(idx.size, n_pairs)
+    certified = checker.certifies(counts[rows[fitted]], fit, masks)
+    position = np.full(rows.size, -1, dtype=np.int64)
+    position[fitted] = np.arange(fitted.size)
+    picks: list[int] = []
     for k, row in enumerate(idx):
         for t in np.argsort(values[k], kind="stable"):
             if not values[k, t] < current[row] - 1e-9:
                 break
             j = k * n_pairs + int(t)
-            mask = int(new_masks[j])
-            if not checker.identifiable(counts[row], mask):
-                continue
-            certified = fit.converged[j] and checker.certifies(
-                counts[row], mask, fit.mu[j], masks.cells[j]
-            )
-            if certified or checker.exists(counts[row], mask):
-                pick = np.array([j])
-                _update(
-                    state,
-                    counts,
-                    np.array([row]),
-                    new_masks[pick],
-                    fit,
-                    masks.cells,
-                    masks.fixed_pairs,
-                    pick,
-                )
+            if certified[position[j]] or checker.exists(counts[row], int(new_masks[j])):
+                picks.append(j)
                 current[row] = values[k, t]
-                moved[k] = True
                 break
+    pick = np.asarray(picks, dtype=np.int64)
+    _update(state, counts, rows[pick], new_masks[pick], fit, masks, position[pick])
+    moved = np.zeros(idx.size, dtype=bool)
+    moved[pick // n_pairs] = True
     return moved
 
 
@@ -234,10 +254,10 @@ def _update(
     rows: IntArray,
     new_masks: IntArray,
     fit: BatchFit,
-    cells: BoolArray,
-    fixed: BoolArray,
+    masks: ModelMasks,
     take: IntArray,
 ) -> None:
+    """Make rows ``rows`` of the state the fits ``take`` of a candidate batch."""
     if rows.size == 0:
         return
     state.pair_masks[rows] = new_masks
@@ -245,15 +265,16 @@ def _update(
     state.mu[rows] = fit.mu[take]
     state.intercept_var[rows] = fit.intercept_var[take]
     state.converged[rows] = fit.converged[take]
-    state.fixed[rows] = fixed[take]
-    sub = BatchFit(
+    state.fixed[rows] = masks.fixed_pairs[take]
+    taken = BatchFit(
         fit.beta[take],
         fit.mu[take],
         fit.deviance[take],
         fit.converged[take],
+        fit.stationary[take],
         fit.intercept_var[take],
     )
-    state.loglik[rows] = poisson_loglik(counts[rows], sub, cells[take])
+    state.loglik[rows] = poisson_loglik(counts[rows], taken, masks.cells[take])
 
 
 def _selection(
