@@ -144,19 +144,25 @@ _WORD = "(?:" + "|".join(sorted(_SPELLED, key=lambda w: (-len(w), w))) + ")"
 # word or digit ("sevenone", "7one3"); so "oneself", "sixteen", "seventy", "dosis" are no tokens.
 _TOKEN = rf"(?:{_WORD}(?:(?![^\W\d_])|(?={_WORD}|[0-9]))|[0-9]++)"
 _SPELLED_SEP = r"[ \t.,;\-*~/_|•·()\[\]]{0,4}"
-# Matched on lower-cased text from a position known to start a token.
-_SPELLED_RUN_RE = re.compile(rf"(?>{_TOKEN}(?:{_SPELLED_SEP}{_TOKEN})*)")
-_SPELLED_RUN_ANYCASE_RE = re.compile(
-    rf"(?<![^\W\d_])(?>{_TOKEN}(?:{_SPELLED_SEP}{_TOKEN})*)", re.IGNORECASE
-)
+_SPELLED_RUN_RE = re.compile(rf"(?<![^\W_])(?>{_TOKEN}(?:{_SPELLED_SEP}{_TOKEN})*)", re.IGNORECASE)
 _SPELLED_WORD_RE = re.compile(_WORD, re.IGNORECASE)
-# The screen: lower-case ASCII letters kept, everything else a space, then split into words. A
-# set lookup of those words is several times cheaper than any regex scan of the text.
+# Screens, on byte images of the text, several times cheaper than a regex scan of the text:
+# 1. lower-case ASCII letters kept, everything else a space, split into words: is any word a
+#    digit word of its own ("seven", "7one3")?
 _SCREEN_WORDS = frozenset(word.encode() for word in _SPELLED if len(word) > 1)
 _LETTERS_ONLY = bytes(
     code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 else 32 for code in range(256)
 )
-_RUN_LEAD = frozenset("0123456789 \t.,;-*~/_|()[]")
+# 2. digits "0", letters lower-cased: is a digit glued to digit words ("9doscero", "cero6")?
+_DIGITS_AND_LETTERS = bytes(
+    48 if 48 <= code <= 57 else code if 97 <= code <= 122 else code + 32 if 65 <= code <= 90 else 32
+    for code in range(256)
+)
+_SCREEN_ALTERNATION = "|".join(sorted((w for w in _SPELLED if len(w) > 1), key=len, reverse=True))
+# The lookahead on first letters fails fast on "10am", "5pm", "150hh".
+_DIGIT_THEN_WORD_RE = re.compile(("0(?=[cdefnostuz])(?:" + _SCREEN_ALTERNATION + ")").encode())
+_WORD_THEN_DIGIT_RE = re.compile(("0(?=[ehnorstx])(?:" + _SCREEN_ALTERNATION[::-1] + ")").encode())
+_BACKTRACK_LIMIT = 48  # how far back from a digit word its run may start ("cerosiete7tres")
 _RUN_COMMAS_RE = re.compile(r"[,;]+")
 _MIN_RUN_DIGITS = 7  # the shortest national number anyone writes out
 
@@ -177,65 +183,73 @@ def _decoded_spelled_run(run: str) -> str | None:
     return _RUN_COMMAS_RE.sub(" ", decoded)
 
 
-def _spelled_words_in(text: str) -> list[str]:
+def _standalone_digit_words(text: str) -> list[str]:
     """The distinct digit words that stand as words of their own in the text (maybe none)."""
     words = text.encode("ascii", "replace").translate(_LETTERS_ONLY).split()
     return [word.decode() for word in _SCREEN_WORDS.intersection(words)]
 
 
-def _run_starts(low: str, words: list[str]) -> list[int]:
-    """Where spelled runs may start: each digit word at a word start, backed up over digits."""
-    starts: set[int] = set()
+def _has_glued_digit_words(text: str) -> bool:
+    """Whether a digit touches a digit word: "9doscero", "6onezero", "cero6"."""
+    image = text.encode("ascii", "replace").translate(_DIGITS_AND_LETTERS)
+    if b"0" not in image:
+        return False
+    return (
+        _DIGIT_THEN_WORD_RE.search(image) is not None
+        or _WORD_THEN_DIGIT_RE.search(image[::-1]) is not None
+    )
+
+
+def _spelled_runs_near(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Spans of the runs holding the given standalone digit words, in order, not overlapping."""
+    low = text.lower()
+    if len(low) != len(text):  # rare letters whose lower case is longer: scan it all
+        return _all_spelled_runs(text)
+    spans: list[tuple[int, int]] = []
+    for index in _standalone_positions(low, words):
+        if spans and index < spans[-1][1]:
+            continue  # inside the run found last
+        # The run may begin before the word, with digits or glued words: "cerosiete7tres".
+        position = max(0, index - _BACKTRACK_LIMIT, spans[-1][1] if spans else 0)
+        while (match := _SPELLED_RUN_RE.search(text, position, len(text))) is not None:
+            if match.start() > index:
+                break
+            if match.end() > index:
+                spans.append(match.span())
+                break
+            position = match.end()
+    return spans
+
+
+def _standalone_positions(low: str, words: list[str]) -> list[int]:
+    """Sorted positions of the words where they stand on their own (not inside other words)."""
+    positions: list[int] = []
     for word in words:
         index = low.find(word)
         while index != -1:
-            if index == 0 or not low[index - 1].isalpha():
-                starts.add(_run_start_before(low, index))
-            index = low.find(word, index + 1)
-    return sorted(starts)
+            end = index + len(word)
+            before_ok = index == 0 or not low[index - 1].isalpha()
+            if before_ok and (end == len(low) or not low[end].isalpha()):
+                positions.append(index)
+            index = low.find(word, end)
+    return sorted(positions)
 
 
-def _run_start_before(low: str, index: int) -> int:
-    """Back up from a digit word over digits and separators ("7one3": the run starts at 7)."""
-    start = index
-    while start > 0 and low[start - 1] in _RUN_LEAD:
-        start -= 1
-    while start < index and not low[start].isdigit():
-        start += 1  # leading separators are not part of the run
-    if start < index and start > 0 and low[start - 1].isalpha():
-        # digits glued to a word before them ("abc123 one") do not start a run: skip them
-        while start < index and low[start] not in " \t.,;-*~/_|()[]":
-            start += 1
-        while start < index and not low[start].isdigit():
-            start += 1
-    return start
-
-
-def _spelled_runs(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """Spans of runs of digit words and digits, in order, not overlapping."""
-    low = text.lower()
-    if len(low) != len(text):  # rare letters whose lower case is longer: use the slow path
-        return [match.span() for match in _SPELLED_RUN_ANYCASE_RE.finditer(text)]
-    spans: list[tuple[int, int]] = []
-    covered = 0
-    for start in _run_starts(low, words):
-        if start < covered:
-            continue
-        match = _SPELLED_RUN_RE.match(low, start)
-        if match is not None and match.end() > start:
-            spans.append(match.span())
-            covered = match.end()
-    return spans
+def _all_spelled_runs(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _SPELLED_RUN_RE.finditer(text)]
 
 
 def _decode_spelled(text: str) -> str:
     """Text with runs of spelled digits (English or Spanish, mixed with digits) as digits."""
-    words = _spelled_words_in(text)
-    if not words:
+    if _has_glued_digit_words(text):
+        spans = _all_spelled_runs(text)  # rare: "7one3", "9doscero" need the full scan
+    elif words := _standalone_digit_words(text):
+        spans = _spelled_runs_near(text, words)
+    else:
         return text
     pieces: list[str] = []
     last = 0
-    for start, end in _spelled_runs(text, words):
+    for start, end in spans:
         decoded = _decoded_spelled_run(text[start:end])
         if decoded is None:
             continue

@@ -45,7 +45,8 @@ _SEPARATORS = " \t-.*~/_|\\()[]{}"
 _CANDIDATE_MAP = bytes(
     48 if 48 <= code <= 57 else 45 if chr(code) in _SEPARATORS else 120 for code in range(256)
 )
-_CANDIDATE_RE = re.compile(rb"0(?=[0\-]{6})[0\-]*0")
+# Seven digits at least, each within reach of the next (a separator is at most 10 characters).
+_CANDIDATE_RE = re.compile(rb"0(?:-{0,10}0){6}[0\-]*")
 _SEP = r"(?:[ \t]{1,3}|[ \t]{0,2}[-.*~/_|\\•·()\[\]{}]{1,4}[ \t]{0,2})"
 _CHAIN_RE = re.compile(rf"[0-9]++(?:{_SEP}[0-9]++)*")
 _PLUS_RE = re.compile(r"\+[ \t]{0,2}(?:[-.*~/_|][ \t]{0,2})?\Z")
@@ -109,8 +110,9 @@ _UNIT_SUFFIX_RE = re.compile(
       | /[ \t]*(?:hr|h|hour|hh|night|noche|hora|session)\b
       | (?:for|por|x)[ \t]+[0-9]{1,3}[ \t]*(?:min|mins|minutes|minutos|hr|hrs|hour|hours|h|hh)\b
     )""",
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,  # matched on lower-cased text: IGNORECASE is slow on long alternations
 )
+_SUFFIX_WINDOW = 24
 _MAX_UNIT_GROUP = 5  # amounts, weights and ages are short; a phone's last group is not a price
 _MAX_AGE = 99
 _DATE_SEPS = frozenset("-/.")
@@ -171,7 +173,8 @@ def _phones_in_chain(text: str, start: int, end: int, region: str) -> list[str]:
     digits = tuple(parts[1::2])
     if sum(map(len, digits)) < _MIN_DIGITS:
         return []
-    plus = _PLUS_RE.search(text, max(0, start - 6), start) is not None
+    before = text[max(0, start - 6) : start]
+    plus = "+" in before and _PLUS_RE.search(before) is not None
     # Most chains that get here are dates, ids and postal codes with no valid window at all:
     # drop them before looking at their context.
     if not _has_valid_window(digits, region, plus):
@@ -187,15 +190,13 @@ def _group_kinds(
     text: str, start: int, end: int, digits: tuple[str, ...], seps: list[str]
 ) -> tuple[int, ...]:
     """One of _KEEP, _DECOY, _SENTENCE, _ITEM per group, from the separators and the context."""
-    kinds = [_KEEP] + [_separator_kind(sep) for sep in seps]
+    kinds = [_KEEP] + [_KEEP if len(sep) == 1 else _separator_kind(sep) for sep in seps]
     for index in _decoy_indexes(text, start, end, digits, seps):
         kinds[index] = _DECOY
     return tuple(kinds)
 
 
 def _separator_kind(sep: str) -> int:
-    if len(sep) == 1:
-        return _KEEP
     if ". " in sep or ".\t" in sep:
         return _SENTENCE
     return _ITEM if _STRONG_SEP_RE.search(sep) is not None else _KEEP
@@ -207,11 +208,10 @@ def _decoy_indexes(
     """Indexes of the groups of a chain that are ids, money, units, ages, dates or measurements."""
     excluded = _prefix_decoys(text, start, digits)
     last = len(digits) - 1
-    if len(digits[last]) <= _MAX_UNIT_GROUP and (
-        _is_glued_to_letter(text, end) or _UNIT_SUFFIX_RE.match(text, end) is not None
-    ):
+    if len(digits[last]) <= _MAX_UNIT_GROUP and _is_followed_by_unit(text, end):
         excluded.add(last)
-    if len(digits) >= 3:
+    # Dates and measurements repeat one separator: "12/05/2024", "34-24-36".
+    if any(seps[index] == seps[index + 1] for index in range(len(seps) - 1)):
         excluded.update(_date_indexes(digits, seps))
         excluded.update(_measurement_indexes(digits, seps))
     return excluded
@@ -249,9 +249,12 @@ def _is_year(digits: str) -> bool:
     return len(digits) == 4 and digits[:2] in ("19", "20")
 
 
-def _is_glued_to_letter(text: str, end: int) -> bool:
-    """Whether a letter follows the chain directly: "150hh", "36DD", "10am", "2nd"."""
-    return end < len(text) and text[end].isalpha()
+def _is_followed_by_unit(text: str, end: int) -> bool:
+    """Whether a unit follows the chain: "150hh", "36DD", "10am" (glued), "200 roses", "80$"."""
+    after = text[end : end + _SUFFIX_WINDOW]
+    if not after or after[0] in "\n.,;:!?)":
+        return False
+    return after[0].isalpha() or _UNIT_SUFFIX_RE.match(after.lower()) is not None
 
 
 def _date_indexes(digits: tuple[str, ...], seps: list[str]) -> set[int]:
