@@ -113,6 +113,12 @@ _UNIT_SUFFIX_RE = re.compile(
     re.VERBOSE,  # matched on lower-cased text: IGNORECASE is slow on long alternations
 )
 _SUFFIX_WINDOW = 24
+_LEADING_WORD_RE = re.compile(r"[^\W\d_]+")
+_UNIT_WORDS = _word_set(
+    "hh hr hrs hour hours hora horas min mins minutes minutos yo am pm lb lbs kg kgs cm ft dd "
+    "st nd rd th roses rosas rose years anos años usd dollars pesos euros eur gbp night nights "
+    "noche noches overnight ovn qv donation donations"
+)
 _MAX_UNIT_GROUP = 5  # amounts, weights and ages are short; a phone's last group is not a price
 _MAX_AGE = 99
 _DATE_SEPS = frozenset("-/.")
@@ -254,7 +260,20 @@ def _is_followed_by_unit(text: str, end: int) -> bool:
     after = text[end : end + _SUFFIX_WINDOW]
     if not after or after[0] in "\n.,;:!?)":
         return False
-    return after[0].isalpha() or _UNIT_SUFFIX_RE.match(after.lower()) is not None
+    if (word := _LEADING_WORD_RE.match(after)) is not None:
+        return _is_unit_word(word.group())
+    return _UNIT_SUFFIX_RE.match(after.lower()) is not None
+
+
+def _is_unit_word(word: str) -> bool:
+    """Whether a word glued after digits is a unit ("hh", "DD", "am", "lbs", "roses").
+
+    Text scraped from web pages glues words to numbers ("0123Available"): a capitalised or long
+    word is the next sentence, not a unit.
+    """
+    if word.lower() in _UNIT_WORDS:
+        return True
+    return len(word) <= 3 and (word.islower() or word.isupper())
 
 
 def _date_indexes(digits: tuple[str, ...], seps: list[str]) -> set[int]:
