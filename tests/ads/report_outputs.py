@@ -74,7 +74,13 @@ def _ads(hostile: str | None) -> list[dict[str, Any]]:
     if hostile is not None:
         # The newest ad of the largest network carries the payload everywhere it can.
         newest = rows[NETWORKS[0][5] - 1]
-        newest.update(title=hostile, body=hostile, url="javascript:window.__pwned=1", site=hostile)
+        newest.update(
+            title=hostile,
+            body=hostile,
+            url="javascript:window.__pwned=1",
+            site=hostile,
+            city=hostile,
+        )
     return rows
 
 
@@ -191,8 +197,9 @@ def _summary(n_ads: int, hostile: str | None) -> dict[str, Any]:
 def write_outputs(out: Path, *, hostile: str | None = None, with_risk: bool = False) -> Path:
     """Write ads/networks/templates parquet and summary.json into `out`; return `out`.
 
-    With `hostile`, that text is planted in an ad's title, body and site, a persona, a
-    template, a slot value, a quarantine reason and a hub identifier.
+    With `hostile`, that text is planted in an ad's title, body, site and city (so in the
+    network's cities and movement map too), a persona, a template, a slot value, a quarantine
+    reason and a hub identifier.
     """
     out.mkdir(parents=True, exist_ok=True)
     ads = _ads(hostile)

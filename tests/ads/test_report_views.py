@@ -166,7 +166,7 @@ def test_link_graph_groups_ads_that_link_alike() -> None:
 def test_link_graph_matches_near_identical_image_hashes() -> None:
     ads = [{"id": "a", "version": 1, "image_hashes": ["00000000000000ff"]}]
     svg = link_graph(ads, [Evidence("image", "0000000000000000", 2)], total_ads=1)
-    assert svg.count("<line") == 1  # 8 bits apart: the same picture
+    assert svg.count("<path") == 1  # 8 bits apart: the same picture, so one edge
 
 
 def test_link_graph_without_evidence_uses_shared_identifiers() -> None:

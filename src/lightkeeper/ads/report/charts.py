@@ -396,11 +396,11 @@ def link_graph_svg(
     pad, foot = 16, 18 if note else 0
     raw = graph_layout(len(nodes), links)
     pos = [(pad + x * (width - 2 * pad), pad + y * (height - 2 * pad - foot)) for x, y in raw]
-    body = [
-        f'<line x1="{pos[a][0]:.1f}" y1="{pos[a][1]:.1f}" x2="{pos[b][0]:.1f}" '
-        f'y2="{pos[b][1]:.1f}" stroke="#aab7c4" stroke-width="1"/>'
-        for a, b in links
-    ]
+    # All edges as one path: a tenth of the bytes of one <line> per edge.
+    edges = "".join(
+        f"M{pos[a][0]:.0f} {pos[a][1]:.0f}L{pos[b][0]:.0f} {pos[b][1]:.0f}" for a, b in links
+    )
+    body = [f'<path d="{edges}" stroke="#aab7c4" stroke-width="1" fill="none"/>'] if edges else []
     labelled = _labelled(nodes, links)
     for i, (node, (x, y)) in enumerate(zip(nodes, pos, strict=True)):
         colour = KIND_COLOURS.get(node.kind, KIND_COLOURS["other"])

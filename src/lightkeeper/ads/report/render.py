@@ -50,7 +50,7 @@ from lightkeeper.ads.report.views import (
 )
 from lightkeeper.errors import OutputError
 
-MAX_TOP = 100
+MAX_TOP = 50  # per ranking: at most 150 networks, a few MB
 AD_FULL_COLUMNS = (
     *("id", "version", "site", "posted_at", "city", "country", "title", "body", "url"),
     *("phones", "emails", "handles", "image_hashes", "template_id", "network_id"),
@@ -125,7 +125,7 @@ def render_report(out_dir: Path, *, top: int = 20) -> Path:
 
     Reads ads.parquet, networks.parquet, templates.parquet and summary.json from `out_dir`;
     any of them may be absent or lack optional columns (risk_score, risk_reasons, template_id),
-    and the report then says what is missing. Shows `top` networks per ranking (at most 100).
+    and the report then says what is missing. Shows `top` networks per ranking (at most 50).
     Raises InputError for an unreadable input and OutputError when the page cannot be written.
     """
     data = load_report_data(out_dir, top=min(max(top, 1), MAX_TOP))
