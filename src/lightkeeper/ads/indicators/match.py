@@ -231,15 +231,12 @@ def _codes_of(matched: str, group: _Group) -> tuple[str, ...]:
 
 def evidence_snippet(text: str, start: int, end: int, *, limit: int = EVIDENCE_CHARS) -> str:
     """The matched text with a little context, on one line, at most `limit` characters."""
-    left = text[max(0, start - CONTEXT_CHARS) : start]
-    right = text[end : end + CONTEXT_CHARS]
-    left = ("…" + left.split(None, 1)[-1]) if start > CONTEXT_CHARS and " " in left else left
-    right = (
-        (right.rsplit(None, 1)[0] + "…")
-        if end + CONTEXT_CHARS < len(text) and " " in right
-        else right
-    )
-    snippet = " ".join(f"{left}{text[start:end]}{right}".split())
+    lo, hi = max(0, start - CONTEXT_CHARS), end + CONTEXT_CHARS
+    snippet = " ".join(text[lo:hi].split())
+    if lo > 0:
+        snippet = "…" + snippet
+    if hi < len(text):
+        snippet += "…"
     return snippet if len(snippet) <= limit else snippet[: limit - 1] + "…"
 
 

@@ -16,7 +16,7 @@ marked runs of one ad and decides.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,6 +29,7 @@ _WORDS = (
 )
 _LOOKALIKE = "OoIlSB"
 _ODD_SEPARATORS = set("*~_|•·^")
+_LETTERS = ("word", "lookalike")
 _FANCY_PY = "\u2460-\u2473\u24ea\u24f5-\u24fe\u2776-\u2793\uff10-\uff19\U0001d7ce-\U0001d7ff"
 _FANCY_RE2 = (
     r"\x{2460}-\x{2473}\x{24EA}\x{24F5}-\x{24FE}\x{2776}-\x{2793}\x{FF10}-\x{FF19}"
@@ -51,11 +52,11 @@ RUN = rf"{_TOKEN_RE2}(?:{_SEP}{_TOKEN_RE2}){{{MIN_TOKENS - 1},}}"
 _TOKENS = re.compile(rf"(\d(?:\ufe0f?\u20e3)?|[{_FANCY_PY}]|(?i:{_WORDS})|[{_LOOKALIKE}])({_SEP})")
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    text: str
-    kind: str  # digit | fancy | keycap | word | lookalike
-    sep: str  # separator written after it
+_PLAIN = re.compile(r"[0-9 ().\-/+]+")
+_DIGIT_GROUPS = re.compile(r"[0-9]+")
+
+
+Token = tuple[str, str]  # the token as written, the separator written after it
 
 
 def obscured_phone(text: str) -> str | None:
@@ -70,29 +71,41 @@ def obscured_run(marked: str) -> str | None:
     """The first obscured run in a text whose digit runs `RUN` marked, or None."""
     parts = marked.split(MARK)
     for j in range(1, len(parts), 2):
-        tokens = [_Token(m[1], _kind(m[1]), m[2]) for m in _TOKENS.finditer(parts[j])]
-        tokens = _unglued(tokens, before=parts[j - 1][-1:], after=parts[j + 1][:1])
+        if _PLAIN.fullmatch(parts[j]):
+            # the common case, digits in ordinary groups: obscured only when spaced out digit
+            # by digit ("7 1 3 5 5 5 ...")
+            groups = _DIGIT_GROUPS.findall(parts[j])
+            if (
+                sum(len(g) == 1 for g in groups) >= 5
+                and MIN_TOKENS <= sum(map(len, groups)) <= MAX_TOKENS
+            ):
+                return parts[j].strip()
+            continue
+        tokens = _unglued(
+            _TOKENS.findall(parts[j]), before=parts[j - 1][-1:], after=parts[j + 1][:1]
+        )
         if _is_obscured(tokens):
-            return "".join(t.text + t.sep for t in tokens).strip()
+            return "".join(text + sep for text, sep in tokens).strip()
     return None
 
 
-def _unglued(tokens: list[_Token], *, before: str, after: str) -> list[_Token]:
+def _unglued(tokens: list[Token], *, before: str, after: str) -> list[Token]:
     """Drop letter tokens glued to the word around the run ("some|one", "call" -> "l")."""
-    letters = ("word", "lookalike")
     start, end = 0, len(tokens)
     glued = before.isalpha()
-    while glued and start < end and tokens[start].kind in letters:
-        glued = not tokens[start].sep
+    while glued and start < end and _kind(tokens[start][0]) in _LETTERS:
+        glued = not tokens[start][1]
         start += 1
     glued = after.isalpha()
-    while glued and end > start and tokens[end - 1].kind in letters:
+    while glued and end > start and _kind(tokens[end - 1][0]) in _LETTERS:
         end -= 1
-        glued = end > start and not tokens[end - 1].sep
+        glued = end > start and not tokens[end - 1][1]
     return tokens[start:end]
 
 
+@lru_cache(maxsize=4096)
 def _kind(token: str) -> str:
+    """digit, keycap, fancy (full-width, circled...), word (spelled digit) or lookalike."""
     if "\u20e3" in token:
         return "keycap"
     ch = token[0]
@@ -105,15 +118,17 @@ def _kind(token: str) -> str:
     return "fancy"
 
 
-def _is_obscured(tokens: list[_Token]) -> bool:
+def _is_obscured(tokens: list[Token]) -> bool:
+    kinds = [_kind(text) for text, _ in tokens]
     # look-alike letters only count inside a digit run, never at its edges ("I 713...")
-    while tokens and tokens[0].kind == "lookalike":
-        tokens = tokens[1:]
-    while tokens and tokens[-1].kind == "lookalike":
-        tokens = tokens[:-1]
-    if not MIN_TOKENS <= len(tokens) <= MAX_TOKENS:
+    start, end = 0, len(kinds)
+    while start < end and kinds[start] == "lookalike":
+        start += 1
+    while end > start and kinds[end - 1] == "lookalike":
+        end -= 1
+    kinds, tokens = kinds[start:end], tokens[start:end]
+    if not MIN_TOKENS <= len(kinds) <= MAX_TOKENS:
         return False
-    kinds = [t.kind for t in tokens]
     digits, words = kinds.count("digit"), kinds.count("word")
     if "keycap" in kinds or "fancy" in kinds:
         return True
@@ -121,16 +136,16 @@ def _is_obscured(tokens: list[_Token]) -> bool:
         return words >= 2 or digits >= 3
     if "lookalike" in kinds:
         return digits >= 4 and kinds.count("lookalike") <= digits
-    if any(ch in _ODD_SEPARATORS for t in tokens[:-1] for ch in t.sep):
+    if any(ch in _ODD_SEPARATORS for _, sep in tokens[:-1] for ch in sep):
         return True
     return _single_digit_groups(tokens) >= 5
 
 
-def _single_digit_groups(tokens: list[_Token]) -> int:
+def _single_digit_groups(tokens: list[Token]) -> int:
     groups, size = [], 0
-    for n, token in enumerate(tokens):
+    for n, (_, sep) in enumerate(tokens):
         size += 1
-        if token.sep or n == len(tokens) - 1:
+        if sep or n == len(tokens) - 1:
             groups.append(size)
             size = 0
     return sum(1 for g in groups if g == 1)

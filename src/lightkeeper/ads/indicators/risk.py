@@ -10,9 +10,9 @@ says nothing about this one, so it is not shown as a score. Any score above 0 th
 least one reason that raised it. For an ad with net positive evidence the score is the model's
 probability.
 
-Networks: each ad-level indicator counts with its weight times the share of the network's ads
-that show it (so one ad among fifty does not mark a network), plus the network-level
-indicators (see `network.py`) with their full weight.
+Networks: an ad-level indicator counts at full weight once at least half of the network's ads
+show it, and in proportion below that (one ad among fifty does not mark a network; one of two
+does), plus the network-level indicators (see `network.py`) at their full weight.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ REASON_TYPE = pa.struct(
         ("evidence", pa.string()),
     ]
 )
+FULL_WEIGHT_SHARE = 0.5  # share of a network's ads at which an ad-level indicator counts fully
 AD_SCORES_SCHEMA = pa.schema(
     [
         ("indicators", pa.list_(pa.string())),
@@ -105,7 +106,7 @@ def _reason(code: str, name: str, contribution: float, evidence: str) -> Reason:
     return {
         "code": code,
         "name": name,
-        "contribution": round(contribution, 6),
+        "contribution": contribution,
         "evidence": evidence[:EVIDENCE_CHARS],
     }
 
@@ -137,7 +138,9 @@ def score_networks(ads: pa.Table, networks: pa.Table, *, catalogue: Catalogue) -
     reasons: list[list[Reason]] = []
     for n in range(len(net_ids)):
         mine = [
-            _reason(code, names[code], contribution[code] * share, text)
+            _reason(
+                code, names[code], contribution[code] * min(1.0, share / FULL_WEIGHT_SHARE), text
+            )
             for code, (share, text) in shares[n].items()
             if code in contribution
         ]
