@@ -38,9 +38,9 @@ def bootstrap_samples(
         draws = r_multinomial_rows(table.counts, nboot=nboot, seed=seed)
         weights = 1 << np.arange(table.n_lists, dtype=np.int64)
         cells = table.histories.astype(np.int64) @ weights - 1
-        out = np.zeros((nboot, layout.n_cells), dtype=np.int64)
-        np.add.at(out, (slice(None), cells), draws)
-        return out
+        to_cells = np.zeros((cells.size, layout.n_cells), dtype=np.int64)
+        to_cells[np.arange(cells.size), cells] = 1
+        return np.asarray(draws @ to_cells, dtype=np.int64)
     counts = cell_counts(table)
     order = canonical_cell_order(layout, table.lists, counts)
     return bootstrap_counts(counts, nboot=nboot, seed=seed, cell_order=order)
@@ -53,7 +53,7 @@ def canonical_cell_order(layout: Layout, lists: Sequence[str], counts: IntArray)
     the order of the list columns in the input.
     """
     observed = np.flatnonzero(counts > 0)
-    keys = [tuple(sorted(lists[i] for i in np.flatnonzero(layout.cells[c]))) for c in observed]
+    keys = [tuple(sorted(lists[int(i)] for i in np.flatnonzero(layout.cells[c]))) for c in observed]
     order = sorted(range(observed.size), key=lambda k: keys[k])
     return np.asarray(observed[order], dtype=np.int64)
 

@@ -147,14 +147,23 @@ def estimate_population(
     interval is SparseMSE's. Raises EstimationError when no estimate can be made, ConfigError
     for bad options. ``workers`` > 1 spreads the bootstrap over processes.
     """
-    levels = _check_options(method, pthresh, terms, nboot, alpha, workers)
+    levels = _check_options(
+        method, pthresh=pthresh, terms=terms, nboot=nboot, alpha=alpha, workers=workers
+    )
     if generator not in GENERATORS:
         raise ConfigError(f"Unknown generator '{generator}'; use one of {', '.join(GENERATORS)}.")
     prep = prepare(table)
     checker = ExistenceChecker(prep.layout)
     fixed_mask = _terms_mask(prep, terms) if method == "fixed" else 0
     _require_estimable(prep, checker, fixed_mask if method == "fixed" else 0, terms)
-    chosen = _select(prep.layout, prep.counts[None, :], method, pthresh, fixed_mask, checker)
+    chosen = _select(
+        prep.layout,
+        prep.counts[None, :],
+        method,
+        pthresh=pthresh,
+        fixed_mask=fixed_mask,
+        checker=checker,
+    )
     estimate = float(chosen.estimates[0])
     names = pair_names(prep.table.lists)
     boot = None
@@ -296,6 +305,7 @@ def _select(
     layout: Layout,
     counts: IntArray,
     method: Method,
+    *,
     pthresh: float,
     fixed_mask: int,
     checker: ExistenceChecker,
@@ -325,7 +335,14 @@ def _estimates_for(job: _Job) -> FloatArray:
         # fails; such replicates are left out of the interval and counted.
         fitted, ok = fit_checked(layout, job.counts, job.fixed_mask, checker)
         return np.where(ok, fitted.estimates, np.nan)
-    chosen = _select(layout, job.counts, job.method, job.pthresh, job.fixed_mask, checker)
+    chosen = _select(
+        layout,
+        job.counts,
+        job.method,
+        pthresh=job.pthresh,
+        fixed_mask=job.fixed_mask,
+        checker=checker,
+    )
     return chosen.estimates
 
 
@@ -372,6 +389,7 @@ def _summarise_bootstrap(
 
 def _check_options(
     method: str,
+    *,
     pthresh: float,
     terms: Sequence[str],
     nboot: int,

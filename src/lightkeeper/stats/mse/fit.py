@@ -22,7 +22,7 @@ from typing import ParamSpec, TypeVar
 import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaln
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from lightkeeper.stats.mse.design import BoolArray, FloatArray, Layout
 
@@ -139,7 +139,7 @@ def fit_batch(
         b, yy, ww, cc = beta[todo], y[todo], w[todo], cols[todo]
         mu = _mu(layout, b, ww)
         step = _newton_step(layout, yy, mu, ww, cc)
-        new_b, new_dev = _halve_until_better(layout, yy, ww, b, step, dev[todo])
+        new_b, new_dev = _halve_until_better(layout, yy, ww, beta=b, step=step, dev=dev[todo])
         change = np.abs(new_dev - dev[todo]) / (np.abs(new_dev) + 0.1)
         still = np.max(np.abs(step), axis=1) < STATIONARY_STEP
         done = (change < REL_TOL) | (np.max(np.abs(new_b - b), axis=1) < STEP_TOL)
@@ -207,6 +207,7 @@ def _halve_until_better(
     layout: Layout,
     y: FloatArray,
     w: FloatArray,
+    *,
     beta: FloatArray,
     step: FloatArray,
     dev: FloatArray,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -109,6 +110,54 @@ class RCompatibleGenerator:
                 f *= g / ix - r
 
     def _btpe(self, n: int, p: float, q: float, g: float, r: float) -> int:
+        setup = _BtpeSetup.of(n, p, q)
+        while True:
+            u = self.unif_rand() * setup.p4
+            v = self.unif_rand()
+            if u <= setup.p1:
+                return int(setup.xm - setup.p1 * v + u)
+            if u <= setup.p2:
+                x = setup.xl + (u - setup.p1) / setup.c
+                v = v * setup.c + 1.0 - abs(setup.xm - x) / setup.p1
+                if v > 1.0 or v <= 0.0:
+                    continue
+                ix = int(x)
+            elif u > setup.p3:
+                ix = int(setup.xr - math.log(v) / setup.xlr)
+                if ix > n:
+                    continue
+                v = v * (u - setup.p3) * setup.xlr
+            else:
+                ix = int(setup.xl + math.log(v) / setup.xll)
+                if ix < 0:
+                    continue
+                v = v * (u - setup.p2) * setup.xll
+            if setup.accepts(ix, v, g=g, r=r):
+                return ix
+
+
+class _BtpeSetup(NamedTuple):
+    """The constants of R's BTPE sampler for one (n, p), as rbinom computes them."""
+
+    n: int
+    p: float
+    q: float
+    npq: float
+    fm: float
+    m: int
+    xm: float
+    xl: float
+    xr: float
+    c: float
+    xll: float
+    xlr: float
+    p1: float
+    p2: float
+    p3: float
+    p4: float
+
+    @classmethod
+    def of(cls, n: int, p: float, q: float) -> _BtpeSetup:
         np_ = n * p
         fm = np_ + p
         m = int(fm)
@@ -125,29 +174,42 @@ class RCompatibleGenerator:
         p2 = p1 * (1.0 + c + c)
         p3 = p2 + c / xll
         p4 = p3 + c / xlr
-        while True:
-            u = self.unif_rand() * p4
-            v = self.unif_rand()
-            if u <= p1:
-                return int(xm - p1 * v + u)
-            if u <= p2:
-                x = xl + (u - p1) / c
-                v = v * c + 1.0 - abs(xm - x) / p1
-                if v > 1.0 or v <= 0.0:
-                    continue
-                ix = int(x)
-            elif u > p3:
-                ix = int(xr - math.log(v) / xlr)
-                if ix > n:
-                    continue
-                v = v * (u - p3) * xlr
-            else:
-                ix = int(xl + math.log(v) / xll)
-                if ix < 0:
-                    continue
-                v = v * (u - p2) * xll
-            if _btpe_accepts(ix, m, n, v, g, r, npq, fm, xm, p, q):
-                return ix
+        return cls(n, p, q, npq, fm, m, xm, xl, xr, c, xll, xlr, p1, p2, p3, p4)
+
+    def accepts(self, ix: int, v: float, *, g: float, r: float) -> bool:
+        """BTPE's accept/reject test for ``ix`` given the uniform ``v``."""
+        m, npq = self.m, self.npq
+        k = abs(ix - m)
+        if k <= 20 or k >= npq / 2 - 1:
+            f = 1.0
+            if m < ix:
+                for i in range(m + 1, ix + 1):
+                    f *= g / i - r
+            elif m > ix:
+                for i in range(ix + 1, m + 1):
+                    f /= g / i - r
+            return v <= f
+        amaxp = (k / npq) * ((k * (k / 3.0 + 0.625) + 0.1666666666666) / npq + 0.5)
+        ynorm = -k * k / (2.0 * npq)
+        alv = math.log(v)
+        if alv < ynorm - amaxp:
+            return True
+        if alv > ynorm + amaxp:
+            return False
+        x1 = ix + 1
+        f1 = self.fm + 1.0
+        z = self.n + 1 - self.fm
+        w = self.n - ix + 1.0
+        bound = (
+            self.xm * math.log(f1 / x1)
+            + (self.n - m + 0.5) * math.log(z / w)
+            + (ix - m) * math.log(w * self.p / (x1 * self.q))
+            + _stirling(f1)
+            + _stirling(z)
+            + _stirling(x1)
+            + _stirling(w)
+        )
+        return alv <= bound
 
 
 def multinomial_steps(prob: Sequence[float]) -> list[float]:
@@ -171,52 +233,6 @@ def multinomial_steps(prob: Sequence[float]) -> list[float]:
         steps.append(float(np.longdouble(x) / remaining) if x else 0.0)
         remaining -= np.longdouble(x)
     return steps
-
-
-def _btpe_accepts(
-    ix: int,
-    m: int,
-    n: int,
-    v: float,
-    g: float,
-    r: float,
-    npq: float,
-    fm: float,
-    xm: float,
-    p: float,
-    q: float,
-) -> bool:
-    k = abs(ix - m)
-    if k <= 20 or k >= npq / 2 - 1:
-        f = 1.0
-        if m < ix:
-            for i in range(m + 1, ix + 1):
-                f *= g / i - r
-        elif m > ix:
-            for i in range(ix + 1, m + 1):
-                f /= g / i - r
-        return v <= f
-    amaxp = (k / npq) * ((k * (k / 3.0 + 0.625) + 0.1666666666666) / npq + 0.5)
-    ynorm = -k * k / (2.0 * npq)
-    alv = math.log(v)
-    if alv < ynorm - amaxp:
-        return True
-    if alv > ynorm + amaxp:
-        return False
-    x1 = ix + 1
-    f1 = fm + 1.0
-    z = n + 1 - fm
-    w = n - ix + 1.0
-    bound = (
-        xm * math.log(f1 / x1)
-        + (n - m + 0.5) * math.log(z / w)
-        + (ix - m) * math.log(w * p / (x1 * q))
-        + _stirling(f1)
-        + _stirling(z)
-        + _stirling(x1)
-        + _stirling(w)
-    )
-    return alv <= bound
 
 
 def _stirling(x: float) -> float:

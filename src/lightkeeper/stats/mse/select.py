@@ -26,15 +26,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import pdtr, pdtrc
 
-from lightkeeper.stats.mse.design import BoolArray, FloatArray, Layout
+from lightkeeper.stats.mse.design import BoolArray, FloatArray, Layout, pair_mask_bits
 from lightkeeper.stats.mse.existence import ExistenceChecker
 from lightkeeper.stats.mse.fit import (
     BatchFit,
     ModelMasks,
     fit_batch,
     model_masks,
-    poisson_loglik,
     one_blas_thread,
+    poisson_loglik,
 )
 
 Criterion = Literal["aic", "bic"]
@@ -68,17 +68,11 @@ class Selection:
 
 @one_blas_thread
 def fit_models(layout: Layout, counts: IntArray, pair_masks: IntArray) -> Selection:
-    """Fit the given model (a pair mask) to each row, without any check."""
+    """Fit the given model (a pair mask per row) to each row, without any check."""
     masks = model_masks(layout, counts, pair_masks)
     fit = fit_batch(layout, counts, masks)
-    return _selection(
-        counts,
-        pair_masks.copy(),
-        [[*_bits(int(p))] for p in pair_masks],
-        fit,
-        masks.cells,
-        masks.fixed_pairs,
-    )
+    paths = [pair_mask_bits(int(p)) for p in pair_masks]
+    return _selection(counts, pair_masks.copy(), paths, fit=fit, masks=masks)
 
 
 @one_blas_thread
@@ -97,8 +91,8 @@ def fit_checked(
     certified = checker.certifies(counts, fit, masks)
     for r in np.flatnonzero(ok & ~certified):
         ok[r] = checker.exists(counts[r], pair_mask)
-    paths = [_bits(pair_mask) for _ in range(counts.shape[0])]
-    return _selection(counts, masks_in, paths, fit, masks.cells, masks.fixed_pairs), ok
+    paths = [pair_mask_bits(pair_mask) for _ in range(counts.shape[0])]
+    return _selection(counts, masks_in, paths, fit=fit, masks=masks), ok
 
 
 @one_blas_thread
@@ -106,21 +100,18 @@ def select_stepwise(
     layout: Layout, counts: IntArray, *, pthresh: float, checker: ExistenceChecker
 ) -> Selection:
     """SparseMSE's stepwise selection on every row (see the module docstring)."""
-    rows = counts.shape[0]
-    state = fit_models(layout, counts, np.zeros(rows, dtype=np.int64))
+    search = _Search(layout, counts, checker, fit_models(layout, counts, _zeros(counts)))
     overlaps = counts @ layout.pair_cells.astype(np.int64)
     # With a list nobody is on, the existence test fails for every model, so SparseMSE keeps
     # the main effects; skipping the search gives the same answer without the programs.
-    empty_list = np.any(counts @ layout.cells.astype(np.int64) == 0, axis=1)
-    active = ~empty_list if pthresh > 0 else np.zeros(rows, dtype=bool)
+    active = ~_has_empty_list(layout, counts) if pthresh > 0 else np.zeros(len(counts), bool)
     while np.any(active):
         idx = np.flatnonzero(active)
-        pvals = _pair_pvalues(overlaps[idx], state.mu[idx] @ layout.pair_cells)
-        pvals[_in_model(state.pair_masks[idx], layout.n_pairs)] = np.inf
-        order = np.argsort(pvals, axis=1, kind="stable")
-        grew = _add_best_terms(layout, counts, state, idx, pvals, order, pthresh, checker)
+        pvals = _pair_pvalues(overlaps[idx], search.state.mu[idx] @ layout.pair_cells)
+        pvals[_in_model(search.state.pair_masks[idx], layout.n_pairs)] = np.inf
+        grew = search.add_best_terms(idx, pvals, pthresh=pthresh)
         active[idx[~grew]] = False
-    return state
+    return search.state
 
 
 @one_blas_thread
@@ -128,162 +119,151 @@ def select_by_criterion(
     layout: Layout, counts: IntArray, *, criterion: Criterion, checker: ExistenceChecker
 ) -> Selection:
     """Downhill search by AIC or BIC on every row (see the module docstring)."""
-    rows = counts.shape[0]
-    state = fit_models(layout, counts, np.zeros(rows, dtype=np.int64))
-    penalty = 2.0 if criterion == "aic" else np.log(np.maximum(counts.sum(axis=1), 2))
-    penalty = np.broadcast_to(np.asarray(penalty, dtype=np.float64), (rows,))
-    empty_list = np.any(counts @ layout.cells.astype(np.int64) == 0, axis=1)
-    current = _criterion(layout, state.loglik, state.pair_masks, penalty)
-    active = ~empty_list
+    search = _Search(layout, counts, checker, fit_models(layout, counts, _zeros(counts)))
+    n_obs = np.maximum(counts.sum(axis=1), 2).astype(np.float64)
+    penalty = np.full(len(counts), 2.0) if criterion == "aic" else np.log(n_obs)
+    current = _criterion(layout, search.state.loglik, search.state.pair_masks, penalty)
+    active = ~_has_empty_list(layout, counts)
     while np.any(active):
         idx = np.flatnonzero(active)
-        moved = _move_downhill(layout, counts, state, idx, penalty, current, checker)
+        moved = search.move_downhill(idx, penalty=penalty, current=current)
         active[idx[~moved]] = False
-    for r in range(rows):
-        state.paths[r] = _bits(int(state.pair_masks[r]))
-    return state
+    search.state.paths = [pair_mask_bits(int(m)) for m in search.state.pair_masks]
+    return search.state
 
 
-def _add_best_terms(
-    layout: Layout,
-    counts: IntArray,
-    state: Selection,
-    idx: IntArray,
-    pvals: FloatArray,
-    order: IntArray,
-    pthresh: float,
-    checker: ExistenceChecker,
-) -> BoolArray:
-    """Try each row's candidates in p-value order; return which rows took a new term."""
-    grew = np.zeros(idx.size, dtype=bool)
-    pointer = np.zeros(idx.size, dtype=np.int64)
-    pending = np.arange(idx.size)
-    while pending.size:
-        pending = pending[pointer[pending] < layout.n_pairs]
-        cand = order[pending, pointer[pending]]
-        below = pvals[pending, cand] < pthresh
-        pending, cand = pending[below], cand[below]
-        if pending.size == 0:
-            break
-        new_masks = state.pair_masks[idx[pending]] | (np.int64(1) << cand)
-        ident = checker.identifiable_batch(counts[idx[pending]], new_masks)
-        accepted = np.zeros(pending.size, dtype=bool)
-        if np.any(ident):
-            accepted[ident] = _fit_and_accept(
-                layout, counts, state, idx[pending[ident]], new_masks[ident], cand[ident], checker
-            )
-        grew[pending[accepted]] = True
-        pending = pending[~accepted]
-        pointer[pending] += 1
-    return grew
+@dataclass
+class _Search:
+    """One lock-step search: the data, the checks and the current model of every row."""
 
+    layout: Layout
+    counts: IntArray
+    checker: ExistenceChecker
+    state: Selection
 
-def _fit_and_accept(
-    layout: Layout,
-    counts: IntArray,
-    state: Selection,
-    rows: IntArray,
-    new_masks: IntArray,
-    added: IntArray,
-    checker: ExistenceChecker,
-) -> BoolArray:
-    """Fit candidate models warm-started from the current ones; keep those that exist."""
-    masks = model_masks(layout, counts[rows], new_masks)
-    fit = fit_batch(layout, counts[rows], masks, beta0=state.beta[rows])
-    accepted = checker.certifies(counts[rows], fit, masks)
-    for k in np.flatnonzero(~accepted):
-        accepted[k] = checker.exists(counts[rows[k]], int(new_masks[k]))
-    take = np.flatnonzero(accepted)
-    _update(state, counts, rows[take], new_masks[take], fit, masks, take)
-    for k in take:
-        state.paths[int(rows[k])].append(int(added[k]))
-    return accepted
+    def add_best_terms(self, idx: IntArray, pvals: FloatArray, *, pthresh: float) -> BoolArray:
+        """Try each row's candidates in p-value order; return which rows took a new term.
 
-
-def _move_downhill(
-    layout: Layout,
-    counts: IntArray,
-    state: Selection,
-    idx: IntArray,
-    penalty: FloatArray,
-    current: FloatArray,
-    checker: ExistenceChecker,
-) -> BoolArray:
-    """Move each row to its best passing neighbour if that lowers the criterion."""
-    n_pairs = layout.n_pairs
-    rows = np.repeat(idx, n_pairs)
-    toggles = np.tile(np.arange(n_pairs, dtype=np.int64), idx.size)
-    new_masks = state.pair_masks[rows] ^ (np.int64(1) << toggles)
-    # Only identifiable neighbours are fitted: the others have singular information.
-    fitted = np.flatnonzero(checker.identifiable_batch(counts[rows], new_masks))
-    masks = model_masks(layout, counts[rows[fitted]], new_masks[fitted])
-    fit = fit_batch(
-        layout,
-        counts[rows[fitted]],
-        masks,
-        beta0=state.beta[rows[fitted]],
-        max_iter=NEIGHBOUR_MAX_ITER,
-    )
-    loglik = poisson_loglik(counts[rows[fitted]], fit, masks.cells)
-    values = np.full(rows.size, np.inf)
-    values[fitted] = _criterion(layout, loglik, new_masks[fitted], penalty[rows[fitted]])
-    values = values.reshape(idx.size, n_pairs)
-    certified = checker.certifies(counts[rows[fitted]], fit, masks)
-    position = np.full(rows.size, -1, dtype=np.int64)
-    position[fitted] = np.arange(fitted.size)
-    picks: list[int] = []
-    for k, row in enumerate(idx):
-        for t in np.argsort(values[k], kind="stable"):
-            if not values[k, t] < current[row] - 1e-9:
+        Checking candidates in order until one passes picks the same term as SparseMSE,
+        which checks them all and then takes the smallest passing p-value (ties: first pair).
+        """
+        order = np.argsort(pvals, axis=1, kind="stable")
+        grew = np.zeros(idx.size, dtype=bool)
+        pointer = np.zeros(idx.size, dtype=np.int64)
+        pending = np.arange(idx.size)
+        while pending.size:
+            pending = pending[pointer[pending] < self.layout.n_pairs]
+            cand = order[pending, pointer[pending]]
+            below = pvals[pending, cand] < pthresh
+            pending, cand = pending[below], cand[below]
+            if pending.size == 0:
                 break
-            j = k * n_pairs + int(t)
-            if certified[position[j]] or checker.exists(counts[row], int(new_masks[j])):
-                picks.append(j)
-                current[row] = values[k, t]
-                break
-    pick = np.asarray(picks, dtype=np.int64)
-    _update(state, counts, rows[pick], new_masks[pick], fit, masks, position[pick])
-    moved = np.zeros(idx.size, dtype=bool)
-    moved[pick // n_pairs] = True
-    return moved
+            new_masks = self.state.pair_masks[idx[pending]] | (np.int64(1) << cand)
+            ident = self.checker.identifiable_batch(self.counts[idx[pending]], new_masks)
+            accepted = np.zeros(pending.size, dtype=bool)
+            if np.any(ident):
+                accepted[ident] = self._fit_and_accept(
+                    idx[pending[ident]], new_masks[ident], cand[ident]
+                )
+            grew[pending[accepted]] = True
+            pending = pending[~accepted]
+            pointer[pending] += 1
+        return grew
 
+    def _fit_and_accept(self, rows: IntArray, new_masks: IntArray, added: IntArray) -> BoolArray:
+        """Fit candidates warm-started from the current models; keep those whose MLE exists."""
+        counts = self.counts[rows]
+        masks = model_masks(self.layout, counts, new_masks)
+        fit = fit_batch(self.layout, counts, masks, beta0=self.state.beta[rows])
+        accepted = self.checker.certifies(counts, fit, masks)
+        for k in np.flatnonzero(~accepted):
+            accepted[k] = self.checker.exists(counts[k], int(new_masks[k]))
+        take = np.flatnonzero(accepted)
+        self._update(rows[take], new_masks[take], fit=fit, masks=masks, take=take)
+        for k in take:
+            self.state.paths[int(rows[k])].append(int(added[k]))
+        return accepted
 
-def _update(
-    state: Selection,
-    counts: IntArray,
-    rows: IntArray,
-    new_masks: IntArray,
-    fit: BatchFit,
-    masks: ModelMasks,
-    take: IntArray,
-) -> None:
-    """Make rows ``rows`` of the state the fits ``take`` of a candidate batch."""
-    if rows.size == 0:
-        return
-    state.pair_masks[rows] = new_masks
-    state.beta[rows] = fit.beta[take]
-    state.mu[rows] = fit.mu[take]
-    state.intercept_var[rows] = fit.intercept_var[take]
-    state.converged[rows] = fit.converged[take]
-    state.fixed[rows] = masks.fixed_pairs[take]
-    taken = BatchFit(
-        fit.beta[take],
-        fit.mu[take],
-        fit.deviance[take],
-        fit.converged[take],
-        fit.stationary[take],
-        fit.intercept_var[take],
-    )
-    state.loglik[rows] = poisson_loglik(counts[rows], taken, masks.cells[take])
+    def move_downhill(
+        self, idx: IntArray, *, penalty: FloatArray, current: FloatArray
+    ) -> BoolArray:
+        """Move each row to its best passing neighbour if that lowers the criterion."""
+        n_pairs = self.layout.n_pairs
+        rows = np.repeat(idx, n_pairs)
+        toggles = np.tile(np.arange(n_pairs, dtype=np.int64), idx.size)
+        new_masks = self.state.pair_masks[rows] ^ (np.int64(1) << toggles)
+        # Only identifiable neighbours are fitted: the others have singular information.
+        fitted = np.flatnonzero(self.checker.identifiable_batch(self.counts[rows], new_masks))
+        counts = self.counts[rows[fitted]]
+        masks = model_masks(self.layout, counts, new_masks[fitted])
+        fit = fit_batch(
+            self.layout,
+            counts,
+            masks,
+            beta0=self.state.beta[rows[fitted]],
+            max_iter=NEIGHBOUR_MAX_ITER,
+        )
+        loglik = poisson_loglik(counts, fit, masks.cells)
+        flat = np.full(rows.size, np.inf)
+        flat[fitted] = _criterion(self.layout, loglik, new_masks[fitted], penalty[rows[fitted]])
+        values = flat.reshape(idx.size, n_pairs)
+        certified = self.checker.certifies(counts, fit, masks)
+        position = np.full(rows.size, -1, dtype=np.int64)
+        position[fitted] = np.arange(fitted.size)
+        picks: list[int] = []
+        for k, row in enumerate(idx):
+            for t in np.argsort(values[k], kind="stable"):
+                if not values[k, t] < current[row] - 1e-9:
+                    break
+                j = k * n_pairs + int(t)
+                mask = int(new_masks[j])
+                if certified[position[j]] or self.checker.exists(self.counts[row], mask):
+                    picks.append(j)
+                    current[row] = values[k, t]
+                    break
+        pick = np.asarray(picks, dtype=np.int64)
+        self._update(rows[pick], new_masks[pick], fit=fit, masks=masks, take=position[pick])
+        moved = np.zeros(idx.size, dtype=bool)
+        moved[pick // n_pairs] = True
+        return moved
+
+    def _update(
+        self,
+        rows: IntArray,
+        new_masks: IntArray,
+        *,
+        fit: BatchFit,
+        masks: ModelMasks,
+        take: IntArray,
+    ) -> None:
+        """Make rows ``rows`` of the state the fits ``take`` of a candidate batch."""
+        if rows.size == 0:
+            return
+        state = self.state
+        state.pair_masks[rows] = new_masks
+        state.beta[rows] = fit.beta[take]
+        state.mu[rows] = fit.mu[take]
+        state.intercept_var[rows] = fit.intercept_var[take]
+        state.converged[rows] = fit.converged[take]
+        state.fixed[rows] = masks.fixed_pairs[take]
+        taken = BatchFit(
+            fit.beta[take],
+            fit.mu[take],
+            fit.deviance[take],
+            fit.converged[take],
+            fit.stationary[take],
+            fit.intercept_var[take],
+        )
+        state.loglik[rows] = poisson_loglik(self.counts[rows], taken, masks.cells[take])
 
 
 def _selection(
     counts: IntArray,
     pair_masks: IntArray,
     paths: list[list[int]],
+    *,
     fit: BatchFit,
-    cells: BoolArray,
-    fixed: BoolArray,
+    masks: ModelMasks,
 ) -> Selection:
     return Selection(
         pair_masks=pair_masks,
@@ -291,11 +271,19 @@ def _selection(
         beta=fit.beta.copy(),
         mu=fit.mu.copy(),
         intercept_var=fit.intercept_var.copy(),
-        loglik=poisson_loglik(counts, fit, cells),
+        loglik=poisson_loglik(counts, fit, masks.cells),
         converged=fit.converged.copy(),
         observed=counts.sum(axis=1),
-        fixed=fixed.copy(),
+        fixed=masks.fixed_pairs.copy(),
     )
+
+
+def _zeros(counts: IntArray) -> IntArray:
+    return np.zeros(counts.shape[0], dtype=np.int64)
+
+
+def _has_empty_list(layout: Layout, counts: IntArray) -> BoolArray:
+    return np.asarray(np.any(counts @ layout.cells.astype(np.int64) == 0, axis=1), dtype=bool)
 
 
 def _criterion(
@@ -306,7 +294,7 @@ def _criterion(
 
 
 def _pair_pvalues(observed: IntArray, expected: FloatArray) -> FloatArray:
-    """SparseMSE's two-sided-by-minimum Poisson p-value of each pair's overlap count."""
+    """SparseMSE's Poisson p-value of each pair's overlap: ``min(P(X <= n), P(X >= n))``."""
     lower = pdtr(observed, expected)
     upper = np.where(observed > 0, pdtrc(np.maximum(observed - 1, 0), expected), 1.0)
     return np.asarray(np.minimum(lower, upper), dtype=np.float64)
@@ -315,13 +303,3 @@ def _pair_pvalues(observed: IntArray, expected: FloatArray) -> FloatArray:
 def _in_model(pair_masks: IntArray, n_pairs: int) -> BoolArray:
     bits = np.arange(n_pairs, dtype=np.int64)
     return ((pair_masks[:, None] >> bits[None, :]) & 1).astype(bool)
-
-
-def _bits(mask: int) -> list[int]:
-    out, pair = [], 0
-    while mask:
-        if mask & 1:
-            out.append(pair)
-        mask >>= 1
-        pair += 1
-    return out
