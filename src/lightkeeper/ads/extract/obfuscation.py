@@ -276,7 +276,7 @@ _LOOKALIKE_MAP = bytes(
 _CHUNK_GAP_RE = re.compile(r"[ \t]{0,3}[-.*~/_|•·()\[\]]{0,3}[ \t]{0,3}")
 _LETTER_ONLY_OK = frozenset("OIlSBZ|")
 _MAX_PIPE_CHUNK = 5  # "7|3", "0|23": a pipe inside a phone-group-sized word is a 1
-_MIN_REAL_DIGITS = 5
+_MIN_REAL_DIGITS = 4
 _MAX_LETTER_ONLY = 4
 
 
