@@ -7,7 +7,7 @@ A file looks like this (TOML; JSON has the same keys)::
     deny = ["+18005550100", "help@site.example", "0f0f0f0f0f0f0f0f"]   # always hubs
 
     [link]
-    image_max_distance = 6
+    image_max_distance = 5
     detect_hubs = true
 
 Identifiers are written as the ads table stores them: phones in E.164, emails lower-case,
@@ -47,13 +47,13 @@ class LinkConfig:
     link_images: bool = True
     link_templates: bool = True
     link_versions: bool = True
-    image_max_distance: int = 6
+    image_max_distance: int = 5
     detect_hubs: bool = True
     allow: frozenset[str] = field(default_factory=frozenset)
     deny: frozenset[str] = field(default_factory=frozenset)
-    hub_min_groups: int = 4
-    hub_min_ads: int = 4
-    hub_outlier_mads: float = 5.0
+    hub_min_groups: int = 3
+    hub_min_ads: int = 3
+    hub_alpha: float = 0.05
 
     def __post_init__(self) -> None:
         if not 0 <= self.image_max_distance <= 16:
@@ -62,8 +62,8 @@ class LinkConfig:
             )
         if self.hub_min_groups < 2 or self.hub_min_ads < 2:
             raise ConfigError("hub_min_groups and hub_min_ads must be at least 2")
-        if self.hub_outlier_mads <= 0:
-            raise ConfigError("hub_outlier_mads must be positive")
+        if not 0 < self.hub_alpha < 1:
+            raise ConfigError(f"hub_alpha must lie strictly between 0 and 1, got {self.hub_alpha}")
         both = self.allow & self.deny
         if both:
             raise ConfigError(f"identifiers both allowed and denied: {sorted(both)[:5]}")
