@@ -328,7 +328,7 @@ def _runs(text: str, chunks: list[_Chunk]) -> list[list[_Chunk]]:
     return runs
 
 
-def _converted_chunks(run: list[_Chunk]) -> list[_Chunk]:
+def _converted_chunks(text: str, run: list[_Chunk]) -> list[_Chunk]:
     """The chunks of a run to convert: none unless the run clearly is a number."""
     real = sum(chunk.real_digits for chunk in run)
     mixed_letters = sum(chunk.letters for chunk in run if chunk.real_digits)
@@ -339,21 +339,29 @@ def _converted_chunks(run: list[_Chunk]) -> list[_Chunk]:
         if chunk.real_digits:
             if chunk.letters and ("Z" not in chunk.text or chunk.real_digits >= 2):
                 chosen.append(chunk)
-        elif _is_letter_only_group(run, index):
+        elif _is_letter_only_group(text, run, index):
             chosen.append(chunk)
     if real + sum(chunk.letters for chunk in chosen) < _MIN_RUN_DIGITS:
         return []
     return chosen
 
 
-def _is_letter_only_group(run: list[_Chunk], index: int) -> bool:
-    """Whether a chunk with no digit ("SSS", "OO") sits between digit groups of the run."""
+def _is_letter_only_group(text: str, run: list[_Chunk], index: int) -> bool:
+    """Whether a chunk with no digit stands for digits: between digit groups ("713 SSS 0123"),
+    as a bracketed area code or trunk ("(BI) 63IB", "+44 (o)7502"), or as the "+I" of NANP.
+    """
     chunk = run[index]
-    if len(chunk.text) > _MAX_LETTER_ONLY or not set(chunk.text) <= _LETTER_ONLY_OK:
+    if len(chunk.text) > _MAX_LETTER_ONLY or index == len(run) - 1:
         return False
-    if index == 0 or index == len(run) - 1:
+    if not run[index + 1].real_digits:
         return False
-    return bool(run[index - 1].real_digits and run[index + 1].real_digits)
+    before = text[chunk.start - 1 : chunk.start]
+    bracketed = before == "(" and text[chunk.end : chunk.end + 1] == ")"
+    if bracketed:
+        return set(chunk.text) <= _LETTER_ONLY_OK | {"o"}
+    if before == "+":
+        return chunk.text in ("I", "l", "|")
+    return index > 0 and bool(run[index - 1].real_digits) and set(chunk.text) <= _LETTER_ONLY_OK
 
 
 def _decode_lookalikes(text: str) -> str:
@@ -361,7 +369,7 @@ def _decode_lookalikes(text: str) -> str:
     mapped = text.encode("ascii", "replace").translate(_LOOKALIKE_MAP)
     if b"0L" not in mapped and b"L0" not in mapped:
         return text
-    chosen = [chunk for run in _runs(text, _chunks(text)) for chunk in _converted_chunks(run)]
+    chosen = [chunk for run in _runs(text, _chunks(text)) for chunk in _converted_chunks(text, run)]
     if not chosen:
         return text
     pieces: list[str] = []
