@@ -80,6 +80,7 @@ def _ads(hostile: str | None) -> list[dict[str, Any]]:
             url="javascript:window.__pwned=1",
             site=hostile,
             city=hostile,
+            handles=[hostile],
         )
     return rows
 
@@ -111,6 +112,8 @@ def _network_row(
     if tpl:
         evidence.append({"kind": "template", "value": tpl, "ad_count": len(mine)})
     evidence.append({"kind": "image", "value": f"{1:016x}", "ad_count": len(mine) // 3})
+    if hostile and net == NETWORKS[0][0]:
+        evidence.append({"kind": "handle", "value": hostile, "ad_count": 1})
     personas = [persona] + ([hostile] if hostile and net == NETWORKS[0][0] else [])
     month, two_months = END - timedelta(days=30), END - timedelta(days=60)
     return {
@@ -197,9 +200,9 @@ def _summary(n_ads: int, hostile: str | None) -> dict[str, Any]:
 def write_outputs(out: Path, *, hostile: str | None = None, with_risk: bool = False) -> Path:
     """Write ads/networks/templates parquet and summary.json into `out`; return `out`.
 
-    With `hostile`, that text is planted in an ad's title, body, site and city (so in the
-    network's cities and movement map too), a persona, a template, a slot value, a quarantine
-    reason and a hub identifier.
+    With `hostile`, that text is planted in an ad's title, body, site, city and handle (so in
+    the network's cities, movement and evidence, and as a node of its link graph), a persona,
+    a template, a slot value, a quarantine reason and a hub identifier.
     """
     out.mkdir(parents=True, exist_ok=True)
     ads = _ads(hostile)

@@ -70,8 +70,8 @@ def test_hostile_text_is_escaped_everywhere(hostile_report: str) -> None:
     assert not [name for _, attrs in tags for name in attrs if name.startswith("on")]
     assert not [a for _, a in tags if "javascript:" in (a.get("href") or "")]
     escaped = "&lt;script&gt;window.__pwned=1&lt;/script&gt;"
-    # Ad title, body, site and city, the network's cities, its movement (map and table), a
-    # persona, the template, a slot value, a quarantine reason, a hub.
+    # Ad title, body, site and city, the network's cities, movement and evidence, its link
+    # graph, a persona, the template, a slot value, a quarantine reason, a hub.
     assert hostile_report.count(escaped) >= 12
     assert "javascript:window.__pwned=1" in hostile_report  # the ad URL, shown as text only
 

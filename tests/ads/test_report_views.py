@@ -19,6 +19,7 @@ from lightkeeper.ads.report.views import (
     Segment,
     anchor_for,
     corpus_view,
+    evidence_list,
     link_graph,
     merged_moves,
     movement,
@@ -214,3 +215,11 @@ def test_movement_drops_stops_without_a_city_and_merges_stays() -> None:
     assert [s.located for s in moves.stops] == [True, True, False]
     assert [p.label for p in moves.points] == ["Leeds", "York"]
     assert moves.unplaced == ["Nowhere-upon-Sea"] and moves.no_city_ads == 1
+
+
+def test_link_graph_matches_long_values_that_display_truncated() -> None:
+    handle = "ig:" + "x" * 300
+    ads = [{"id": "a", "version": 1, "handles": [handle]}]
+    (shown,), _ = evidence_list({"evidence": [{"kind": "handle", "value": handle, "ad_count": 2}]})
+    assert shown.value.endswith("…") and len(shown.value) == 100
+    assert link_graph(ads, [shown], total_ads=1).count("<path") == 1

@@ -131,7 +131,7 @@ def test_hostile_text_does_not_run_and_shows_as_text(visit: Visit) -> None:
     newest_ad = page.locator("article#n-net-aaaaaaaaaaaa .ad .body").first
     assert newest_ad.inner_text() == HOSTILE
     assert page.get_by_text("javascript:window.__pwned=1", exact=True).first.is_visible()
-    map_labels = page.locator("article#n-net-aaaaaaaaaaaa svg text.city").all_text_contents()
-    assert any(label.startswith("<script>window") for label in map_labels)
+    graph_labels = page.locator("article#n-net-aaaaaaaaaaaa svg text.node").all_text_contents()
+    assert any(label.startswith("<script>window") for label in graph_labels)
     template = page.locator("#templates .template").first.inner_text()
     assert "<script>window.__pwned=1</script>" in template

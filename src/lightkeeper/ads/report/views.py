@@ -47,6 +47,7 @@ TEMPLATE_CHARS = 1500
 BODY_CHARS = 600
 TITLE_CHARS = 160
 VALUE_CHARS = 100
+RAW_CHARS = 2000  # an identifier longer than this is matched on its first RAW_CHARS characters
 IMAGE_HAMMING = 10  # bits: near-identical image hashes count as the same image in the graph
 
 _SLOT = re.compile(r"\{\{\s*([^{}]{1,40}?)\s*\}\}")
@@ -98,11 +99,21 @@ class TemplateView:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A shared identifier or template that joins a network's ads."""
+    """A shared identifier or template that joins a network's ads.
+
+    `value` is cleaned and truncated for display; `raw` is the value as the data holds it,
+    to match against ads (empty when it is the same as `value`).
+    """
 
     kind: str
     value: str
     ad_count: int
+    raw: str = ""
+
+    @property
+    def key(self) -> str:
+        """The value to match ads against."""
+        return self.raw or self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,10 +373,16 @@ def evidence_list(row: Row) -> tuple[list[Evidence], int]:
             kind=one_line(e.get("kind"), 30),
             value=one_line(e.get("value"), VALUE_CHARS),
             ad_count=_int(e.get("ad_count")) or 0,
+            raw=_raw_if_changed(e.get("value")),
         )
         for e in top
     ]
     return items, _total(row, "evidence") - len(items)
+
+
+def _raw_if_changed(value: Any) -> str:
+    raw = "" if value is None else str(value)
+    return "" if raw == one_line(raw, VALUE_CHARS) else raw[:RAW_CHARS]
 
 
 def risk_reasons(row: Row) -> list[Reason]:
@@ -465,13 +482,9 @@ def _family(kind: str) -> str:
 
 
 def _ad_identifiers(ad: Row) -> dict[str, set[str]]:
-    found = {
-        "phone": set(_strings(ad.get("phones"))),
-        "email": set(_strings(ad.get("emails"))),
-        "handle": set(_strings(ad.get("handles"))),
-        "image": set(_strings(ad.get("image_hashes"))),
-        "template": set(_strings([ad.get("template_id")])),
-    }
+    columns = {"phone": "phones", "email": "emails", "handle": "handles", "image": "image_hashes"}
+    found = {kind: {v[:RAW_CHARS] for v in _strings(ad.get(col))} for kind, col in columns.items()}
+    found["template"] = {v[:RAW_CHARS] for v in _strings([ad.get("template_id")])}
     found["other"] = set().union(*found.values())
     return found
 
@@ -504,7 +517,7 @@ def link_graph(ads: Sequence[Row], evidence: Sequence[Evidence], *, total_ads: i
     Ads linked to exactly the same identifiers are drawn as one dot sized by their number, so
     the graph shows the structure (which identifiers bridge which groups of ads), not clutter.
     """
-    keys = ([(_family(e.kind), e.value) for e in evidence] or _shared_identifiers(ads))[
+    keys = ([(_family(e.kind), e.key) for e in evidence] or _shared_identifiers(ads))[
         :MAX_GRAPH_IDENTIFIERS
     ]
     groups: dict[tuple[int, ...], list[str]] = {}
