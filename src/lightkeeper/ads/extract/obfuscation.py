@@ -262,6 +262,25 @@ def _decode_spelled(text: str) -> str:
     return "".join(pieces)
 
 
+# --- pass 2b: digits paced out with commas -----------------------------------------------------
+
+# "7,1,3,5,5,5,0,1,2,3": single digits between commas. Commas end a phone chain (they separate
+# the items of price lists), so such a run gets spaces instead. Groups of 2+ digits keep their
+# commas: "1,500" is money.
+_COMMA_MAP = bytes(
+    48 if 48 <= code <= 57 else code if code in (32, 44) else 120 for code in range(256)
+)
+_COMMA_DIGITS_RE = re.compile(r"(?<![0-9])[0-9](?:[ \t]?,[ \t]?[0-9](?![0-9])){6,}")
+
+
+def _decode_comma_digits(text: str) -> str:
+    """Text with runs of 7+ single digits separated by commas separated by spaces instead."""
+    image = text.encode("ascii", "replace").translate(_COMMA_MAP)
+    if b"0,0,0" not in image and b"0, 0, 0" not in image:
+        return text
+    return _COMMA_DIGITS_RE.sub(lambda m: m.group().replace(",", " "), text)
+
+
 # --- pass 3: look-alike letters ---------------------------------------------------------------
 
 _LOOKALIKES = "OoIl|SBZ"
@@ -394,4 +413,4 @@ def decode_digits(text: str) -> str:
     >>> decode_digits("call seven one three, 5five5 O1Z3")
     'call 7 1 3  555 0123'
     """
-    return _decode_lookalikes(_decode_spelled(_fold_unicode(text)))
+    return _decode_lookalikes(_decode_comma_digits(_decode_spelled(_fold_unicode(text))))

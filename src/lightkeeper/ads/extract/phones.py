@@ -203,7 +203,8 @@ def _group_kinds(
 
 
 def _separator_kind(sep: str) -> int:
-    if ". " in sep or ".\t" in sep:
+    # A dot right after a digit and then a space ends a sentence ("24/7. 713"); " . " does not.
+    if sep[0] == "." and sep.lstrip(".")[:1] in (" ", "\t"):
         return _SENTENCE
     return _ITEM if _STRONG_SEP_RE.search(sep) is not None else _KEEP
 
@@ -466,7 +467,12 @@ def _phone_for(digits: str, region: str, plus: bool, lead: int) -> str | None:
         return _international(digits[2:])
     if len(digits) == 11 and digits.startswith("1"):
         return _international(digits)
-    if lead in (2, 3) and int(digits[:lead]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+    if (
+        lead in (2, 3)
+        and int(digits[:lead]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+        # "27 612 345 678" in Spain is an age or a price before a Spanish number, not +27.
+        and _national(digits[lead:], region) is None
+    ):
         return _international(digits)
     return None
 
@@ -486,9 +492,18 @@ def _national(digits: str, region: str) -> str | None:
     """E.164 for digits written the national way in `region`, or None."""
     if region == _UNKNOWN_REGION or not _is_plausible_national(digits, region):
         return None
-    if region == "MX" and len(digits) == 13 and digits[:3] in ("044", "045"):
-        digits = digits[3:]  # the old Mexican mobile prefixes
+    if region == "MX":
+        digits = _without_old_mexican_prefix(digits)
     return _valid_e164(digits, region)
+
+
+def _without_old_mexican_prefix(digits: str) -> str:
+    """Digits without the prefixes Mexico dropped in 2019 but ads still write ("01", "044")."""
+    if len(digits) == 13 and digits[:3] in ("044", "045"):
+        return digits[3:]
+    if len(digits) == 12 and digits[:2] == "01":
+        return digits[2:]
+    return digits
 
 
 def _is_plausible_national(digits: str, region: str) -> bool:
@@ -505,8 +520,8 @@ def _is_plausible_national(digits: str, region: str) -> bool:
         and size - len(rules.prefix) in rules.lengths
     ):
         return True
-    if region == "MX" and size == 13:
-        return True  # "044 55 1234 5678"
+    if region == "MX" and size in (12, 13):
+        return True  # "01 55 1234 5678", "044 55 1234 5678"
     # Where numbers carry a trunk "0" (GB), people write it: a 10-digit string without it is
     # more likely a foreign number than a British one.
     return not rules.trunk_required and size in rules.lengths
