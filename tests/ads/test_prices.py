@@ -60,6 +60,8 @@ def usd(amount: float, unit: str, code: str = "") -> Price:
         ("donation 200", [usd(200, "unknown", "roses")]),
         ("200 rosas", [usd(200, "unknown", "roses")]),
         ("USD 200 and 200 usd", [usd(200, "unknown")]),
+        ("usd200", [usd(200, "unknown")]),
+        ("hh150 h250", [usd(150, "half_hour"), usd(250, "hour")]),
     ],
 )
 def test_reads_english_prices(text: str, expected: list[Price]) -> None:
@@ -117,6 +119,9 @@ def test_default_currency_applies_to_bare_sums_and_local_dollars(
         "I am 23, tengo 25 años",
         "incall 150 outcall 200",
         "zip 77002",
+        "summer_rose3510 at icloud dot com",
+        "IG: @jenny_7835 and sara23 roses",
+        "I'm Rose 25, new here",
     ],
 )
 def test_ignores_numbers_that_are_not_prices(text: str) -> None:

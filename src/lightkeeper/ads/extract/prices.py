@@ -53,14 +53,16 @@ _CURRENCY = (
 )
 _CODE = r"roses?|rosas?|donations?|donativos?|donaci[oó]n"
 
-_DECIMAL_MARK = re.compile(r"[.,]")
-_RUN = re.compile(r"\d+(?:[.,:'’\-]\d+)*")
-_NOT_PRICE_AFTER = re.compile(
+_NOT_PRICE_WORDS = (
     r"\s*(?:yo\b|y/o|y\.o|yrs?\b|years?\b|a[ñn]os\b|a[ñn]itos\b|lbs?\b|pounds\b|libras\b|kg\b"
     r"|kilos?\b|cm\b|ft\b|feet\b|inch|\"|%|am\b|pm\b|a\.m|p\.m|st\b|nd\b|rd\b|th\b|mi\b"
     r"|miles\b|km\b|x\s*\d|\+|hours\b|horas\b|h(?:ou)?rs\s*(?:a|/|per)\s*day|days?\b|d[ií]as\b"
     r"|girls?\b|chicas?\b|stars?\b|photos?\b|pics?\b|reviews?\b)"
 )
+# Digit runs ("1,500", "9:30", "34-24-36"). A run followed by a word that shows it is not a price
+# (an age, a size, a time of day, a count) is still matched, for phone grouping, but flagged by
+# the `not_price` group, so the check costs no extra call.
+_RUN = re.compile(r"\d+(?:[.,:'’\-]\d+)*(?P<not_price>(?=" + _NOT_PRICE_WORDS + r"))?")
 _LABEL_AFTER = re.compile(r"\s*[:=]")
 _SLASH_DIGIT = re.compile(r"/\s*\d")
 _PER_QUANTITY = re.compile(r"/\s*(?:" + _UNIT.format(p="s_") + r")")
@@ -117,7 +119,8 @@ def _unit_phrases() -> dict[str, str]:
 
 _UNIT_PHRASES = _unit_phrases()
 _CODE_PHRASES = dict.fromkeys(
-    ("roses", "rose", "rosas", "donation", "donations", "donativo", "donativos", "donacion"),
+    # Plural only: "Rose 25" before a number is more often a name than a price code.
+    ("roses", "rosas", "donation", "donations", "donativo", "donativos", "donacion"),
     "roses",
 ) | {"donación": "roses"}
 _CURRENCY_PHRASES = dict.fromkeys(
@@ -126,14 +129,9 @@ _CURRENCY_PHRASES = dict.fromkeys(
 _CURRENCY_PHRASES.update(dict.fromkeys(("au$", "a$", "aud", "eur", "€", "gbp", "£", "$"), ""))
 
 
-def _lengths_of(phrases: dict[str, str]) -> tuple[int, ...]:
-    """Distinct lengths of the keys of `phrases`, longest first."""
-    return tuple(sorted({len(p) for p in phrases}, reverse=True))
-
-
-_UNIT_LENGTHS = _lengths_of(_UNIT_PHRASES)
-_CODE_LENGTHS = _lengths_of(_CODE_PHRASES)
-_CURRENCY_LENGTHS = _lengths_of(_CURRENCY_PHRASES)
+_CURRENCY_KEYS = tuple(_CURRENCY_PHRASES)
+_MAX_UNIT_WORDS = max(len(p.split()) for p in _UNIT_PHRASES)
+_OPENERS = "([{|/,;*•"
 
 
 @dataclass(slots=True)
@@ -163,11 +161,9 @@ def extract_prices(text: str, *, default_currency: str = "USD") -> list[Price]:
 
 def _candidates(low: str, default: str) -> list[_Candidate]:
     """Every number of `low` that is not ruled out as a non-price."""
-    runs = [(m.start(), m.end(), m.group(0)) for m in _RUN.finditer(low)]
-    phone = _phone_runs(low, runs)
     found: list[_Candidate] = []
-    for k, (start, end, run) in enumerate(runs):
-        if k in phone:
+    for start, end, run, not_price in _runs_outside_phones(low):
+        if not_price:
             continue
         amount = _amount(run)
         if amount is None or _is_not_price(low, start, end, amount):
@@ -178,25 +174,30 @@ def _candidates(low: str, default: str) -> list[_Candidate]:
     return found
 
 
-def _phone_runs(low: str, runs: list[tuple[int, int, str]]) -> set[int]:
-    """Indexes of digit runs that, with neighbours a few separators away, hold 9 or more digits.
+def _runs_outside_phones(low: str) -> list[tuple[int, int, str, bool]]:
+    """Digit runs of `low`, less those that belong to a phone number or an id.
 
-    Those are phone numbers and ids ("713 555 0123", "(713) 555-0123", "Ref 9425503850").
+    Runs a few separators apart form a group; a group of 9 or more digits is a phone number or an
+    id ("713 555 0123", "(713) 555-0123", "Ref 9425503850") and none of its runs is a price.
     """
-    phone: set[int] = set()
-    group: list[int] = []
+    kept: list[tuple[int, int, str, bool]] = []
+    group: list[tuple[int, int, str, bool]] = []
     digits = 0
-    for k, (start, _, run) in enumerate(runs):
-        gap = low[runs[k - 1][1] : start] if k else None
-        if gap is None or len(gap) > 3 or gap.strip(" ().+-"):
-            if digits >= 9:
-                phone.update(group)
-            group, digits = [], 0
-        group.append(k)
+    for match in _RUN.finditer(low):
+        run = match.group(0)
+        start = match.start()
+        end = start + len(run)
+        if group:
+            gap = low[group[-1][1] : start]
+            if len(gap) > 3 or gap.strip(" ().+-"):
+                if digits < 9:
+                    kept.extend(group)
+                group, digits = [], 0
+        group.append((start, end, run, match.group("not_price") is not None))
         digits += len(run) if run.isdigit() else sum(c.isdigit() for c in run)
-    if digits >= 9:
-        phone.update(group)
-    return phone
+    if digits < 9:
+        kept.extend(group)
+    return kept
 
 
 def _amount(run: str) -> float | None:
@@ -206,20 +207,19 @@ def _amount(run: str) -> float | None:
     """
     if run.isdigit():
         return float(run) if len(run) <= 7 else None
-    if any(c in run for c in ":-'’"):
+    if ":" in run or "-" in run or "'" in run or "’" in run:
         return None
-    groups = _DECIMAL_MARK.split(run)
-    if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
-        return float("".join(groups))
-    if len(groups[-1]) <= 2 and all(len(g) == 3 for g in groups[1:-1]):
-        return float("".join(groups[:-1]) + "." + groups[-1])
+    groups = run.replace(",", ".").split(".")
+    middle = {len(g) for g in groups[1:-1]}
+    if len(groups[-1]) == 3 and middle <= {3} and len(groups[0]) <= 3:
+        return float("".join(groups))  # thousands: "1,500", "1.500", "1,000,000"
+    if len(groups[-1]) <= 2 and middle <= {3}:
+        return float("".join(groups[:-1]) + "." + groups[-1])  # decimals: "150.00", "2.5"
     return None
 
 
 def _is_not_price(low: str, start: int, end: int, amount: float) -> bool:
     """True when the words right after the number show it is not a price."""
-    if _NOT_PRICE_AFTER.match(low, end):
-        return True
     if start > 0 and low[start - 1] == "/" and start > 1 and low[start - 2].isdigit():
         return True  # the second part of a date, "24/7" or "1/2"
     if _SLASH_DIGIT.match(low, end) and not _PER_QUANTITY.match(low, end):
@@ -244,10 +244,14 @@ def _candidate_at(low: str, start: int, end: int, amount: float, default: str) -
         amount *= 1000
     right = _right_unit(low, after) if after else None
     left: tuple[str, int, bool] | None = None
+    before_currency: str | None = None
     if _may_have_left_context(low, start):
         before_currency, before_code, left = _left_context(low, start)
         currency_word = currency_word or before_currency
         code = code or before_code
+    glued = start > 0 and (low[start - 1].isalpha() or low[start - 1] == "_")
+    if glued and before_currency is None and left is None:
+        return None  # digits inside a name, handle or email: "summer_rose3510", "sara23"
     currency = _currency(currency_word, default) if currency_word else None
     if not 0 < amount <= _MAX_AMOUNT:
         return None
@@ -271,7 +275,9 @@ def _right_unit(low: str, after: re.Match[str]) -> tuple[str, int, bool] | None:
         attached = not (glue.startswith(" ") and glue.endswith(" "))
     else:
         attached = True
-    unit = next(_UNIT_NAMES[g] for g in _UNIT_GROUPS if after.group("r_" + g))
+    unit = _UNIT_PHRASES.get(" ".join(after.group("unit").split())) or next(
+        _UNIT_NAMES[g] for g in _UNIT_GROUPS if after.group("r_" + g)
+    )
     return unit, after.start("unit"), attached
 
 
@@ -286,42 +292,71 @@ def _may_have_left_context(low: str, start: int) -> bool:
 def _left_context(low: str, start: int) -> tuple[str | None, str, tuple[str, int, bool] | None]:
     """Currency word, price code and (unit, position, separated) written before a number.
 
-    Read right to left, as ads write them: a unit, then a separator, a code, a currency
-    ("hh: $150", "hora $800", "roses: 150", "1 hr 200").
+    Read right to left over the last few words, as ads write them: a unit, a separator, a code,
+    a currency ("hh: $150", "hora $800", "roses: 150", "1 hr 200"). Word look-ups in tables are
+    many times faster than a regex search that must end at the number.
     """
-    seg = low[max(0, start - _LEFT_WINDOW) : start].rstrip()
-    currency = _phrase_ending(seg, _CURRENCY_PHRASES, _CURRENCY_LENGTHS)
-    if currency is not None:
-        seg = seg[: -len(currency)].rstrip()
+    seg = low[max(0, start - _LEFT_WINDOW) : start]
+    words = seg.rsplit(None, _MAX_UNIT_WORDS + 3)[-(_MAX_UNIT_WORDS + 3) :]
+    currency = _currency_ending(words)
+    separated = _drop_separators(words)
     code = ""
-    unlabelled = seg.rstrip(_SEPARATORS).rstrip()
-    code_word = _phrase_ending(unlabelled, _CODE_PHRASES, _CODE_LENGTHS)
-    if code_word is not None:
-        code, seg = "roses", unlabelled[: -len(code_word)].rstrip()
-    separated = False
-    unlabelled = seg.rstrip(_SEPARATORS).rstrip()
-    if unlabelled != seg:
-        separated, seg = True, unlabelled
-    else:
-        for word in _SEPARATOR_WORDS:
-            if seg == word or seg.endswith(" " + word):
-                separated, seg = True, seg[: -len(word)].rstrip()
-                break
-    phrase = _phrase_ending(seg, _UNIT_PHRASES, _UNIT_LENGTHS)
-    if phrase is None:
+    if words and words[-1] in _CODE_PHRASES:
+        code = "roses"
+        words.pop()
+        separated = _drop_separators(words)
+    unit = _unit_ending(words)
+    if unit is None:
         return currency, code, None
-    position = max(0, start - _LEFT_WINDOW) + len(seg) - len(phrase)
-    return currency, code, (_UNIT_PHRASES[phrase], position, separated)
+    phrase, count = unit
+    position = len(seg)
+    for word in reversed(words[-count:]):
+        position = seg.rfind(word, 0, position)
+    return currency, code, (phrase, max(0, start - _LEFT_WINDOW) + position, separated)
 
 
-def _phrase_ending(seg: str, phrases: dict[str, str], lengths: tuple[int, ...]) -> str | None:
-    """The longest key of `phrases` (of these key `lengths`) ending `seg` as a whole word."""
-    for length in lengths:
-        tail = seg[-length:]
-        if tail in phrases and len(seg) >= length:
-            before = seg[-length - 1] if len(seg) > length else " "
-            if not (before.isalnum() and tail[0].isalnum()):
-                return tail
+def _currency_ending(words: list[str]) -> str | None:
+    """Remove a currency written at the end of `words` ("$", "us$", "usd") and return it."""
+    if not words or not words[-1].endswith(_CURRENCY_KEYS):
+        return None
+    last = words[-1]
+    for length in range(min(4, len(last)), 0, -1):
+        tail = last[-length:]
+        if tail in _CURRENCY_PHRASES and (len(last) == length or not last[-length - 1].isalpha()):
+            rest = last[:-length]
+            if rest:
+                words[-1] = rest
+            else:
+                words.pop()
+            return tail
+    return None
+
+
+def _drop_separators(words: list[str]) -> bool:
+    """Remove a separator (":", "=", "-", "is", "precio") ending `words`; True if there was one."""
+    if not words:
+        return False
+    last = words[-1].rstrip(_SEPARATORS)
+    if last != words[-1]:
+        if last:
+            words[-1] = last
+        else:
+            words.pop()
+        return True
+    if last in _SEPARATOR_WORDS:
+        words.pop()
+        return True
+    return False
+
+
+def _unit_ending(words: list[str]) -> tuple[str, int] | None:
+    """The unit whose phrase is the last one to three of `words`, and how many words it takes."""
+    for count in range(min(_MAX_UNIT_WORDS, len(words)), 0, -1):
+        tail = words[-count:]
+        phrase = " ".join(tail).lstrip(_OPENERS)
+        unit = _UNIT_PHRASES.get(phrase)
+        if unit is not None:
+            return unit, count
     return None
 
 
