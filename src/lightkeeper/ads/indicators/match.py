@@ -230,13 +230,19 @@ def _codes_of(matched: str, group: _Group) -> tuple[str, ...]:
 
 
 def evidence_snippet(text: str, start: int, end: int, *, limit: int = EVIDENCE_CHARS) -> str:
-    """The matched text with a little context, on one line, at most `limit` characters."""
-    lo, hi = max(0, start - CONTEXT_CHARS), end + CONTEXT_CHARS
-    snippet = " ".join(text[lo:hi].split())
+    """The matched text with a little context, on one line, at most `limit` characters.
+
+    The context stops at whole words; "…" marks where the text goes on.
+    """
+    lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
     if lo > 0:
-        snippet = "…" + snippet
+        space = text.find(" ", lo, start)
+        lo = space + 1 if space >= 0 else lo
     if hi < len(text):
-        snippet += "…"
+        space = text.rfind(" ", end, hi)
+        hi = space if space >= 0 else hi
+    snippet = " ".join(text[lo:hi].split())
+    snippet = ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
     return snippet if len(snippet) <= limit else snippet[: limit - 1] + "…"
 
 
