@@ -52,10 +52,19 @@ def _coprime_multiplier(key: str, modulus: int) -> tuple[int, int]:
 
 
 class PhoneBook:
-    """Hands out unique valid numbers; state is a counter per prefix (small, bounded)."""
+    """Hands out unique valid numbers; state is a counter per prefix (small, bounded).
 
-    def __init__(self, *, seed: int) -> None:
+    Books with the same seed and different `part` (of `parts`) never hand out the same
+    number: each takes every `parts`-th index of the permuted suffix space. Batches of a
+    corpus made in parallel each get their own part.
+    """
+
+    def __init__(self, *, seed: int, part: int = 0, parts: int = 1) -> None:
+        if not 0 <= part < parts:
+            raise ValueError(f"part {part} is not in 0..{parts - 1}")
         self._seed = seed
+        self._part = part
+        self._parts = parts
         self._counters: dict[str, int] = {}
         self._perms: dict[str, tuple[int, int, int]] = {}
 
@@ -76,8 +85,8 @@ class PhoneBook:
         modulus = 10**length
         info = COUNTRIES[country]
         k = self._counters.get(key, 0)
-        while k < modulus:
-            suffix = str((a * k + b) % modulus).zfill(length)
+        while (index := k * self._parts + self._part) < modulus:
+            suffix = str((a * index + b) % modulus).zfill(length)
             k += 1
             if (
                 info.calling_code == 1
@@ -138,7 +147,7 @@ def _group_lengths(
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     # Grouping depends on the leading digits only; ask phonenumbers once per leading block
     # (formatting costs more than validating) and reuse it for the block.
-    key = (country, national[:4])
+    key = (country, national[:3])
     lengths = _LENGTHS.get(key)
     if lengths is None:
         fmt = phonenumbers.PhoneNumberFormat

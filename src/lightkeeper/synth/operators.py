@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from lightkeeper.synth import bank_jobs, money
 from lightkeeper.synth.numbers import Phone, PhoneBook
-from lightkeeper.synth.obfuscate import PLATFORMS, PHONE_STYLES
+from lightkeeper.synth.obfuscate import PHONE_STYLES, PLATFORMS, render_email, render_handle
 from lightkeeper.synth.places import (
     CITIES_BY_COUNTRY,
     COUNTRIES,
@@ -25,7 +25,12 @@ from lightkeeper.synth.places import (
     City,
     Site,
 )
-from lightkeeper.synth.templates import Template, Voice, companion_template, job_template
+from lightkeeper.synth.templates import (
+    Template,
+    Voice,
+    companion_template,
+    job_template,
+)
 from lightkeeper.synth.vocab import (
     AGENCY_NAMES,
     CONTACT_NAMES,
@@ -38,6 +43,7 @@ from lightkeeper.synth.vocab import (
 YEAR_DAYS = 365.0
 _T = TypeVar("_T")
 _NAMED_STYLES = PHONE_STYLES[1:]
+_EMAIL_HABITS = ("plain", "plain", "at_dot", "paren", "bracket", "spaced", "caps", "arroba")
 # Obfuscation habits: independents mostly write numbers plainly, risky operators hide them.
 _STYLE_WEIGHTS = {
     "independent": (0.74, 0.10, 0.03, 0.03, 0.03, 0.03, 0.02, 0.02),
@@ -92,8 +98,8 @@ class Operator:
     lines: tuple[Line, ...]
     styles: tuple[str, ...]
     email: str | None
-    email_style: str
-    handles: tuple[tuple[str, str], ...]
+    email_text: str  # the email as this operator writes it
+    handles: tuple[tuple[str, str, str], ...]  # (platform, handle, as written)
     whatsapp: bool
     templates: tuple[Template, ...]
     sites: tuple[Site, ...]
@@ -109,19 +115,24 @@ class Operator:
     cache: dict[tuple[str, str, bool], tuple[str, ...]] = field(default_factory=dict)
 
 
-def build_world(*, seed: int, ads: int, largest: int = 2000) -> World:
+_TOLL_FREE = {"US": ("800", "888", "877", "866"), "ES": ("900",)}
+
+
+def build_world(*, seed: int, ads: int, largest: int = 2000, parts: int = 1) -> World:
     """Return the shared state for a corpus of `ads` ads (site lines, agencies, stock photos).
 
-    The largest operator posts about `ads` / 40 ads (at least 40, at most `largest`).
+    The largest operator posts about `ads` / 40 ads (at least 40, at most `largest`). The
+    corpus-wide numbers come from part 0 of `parts` of the number space; batches use the
+    other parts.
     """
     rng = Random(f"world:{seed}")
-    book = PhoneBook(seed=seed)
+    book = PhoneBook(seed=seed, part=0, parts=parts)
     support: dict[str, Phone] = {}
     for site in SITES:
         country = "ES" if site.spanish else "US"
         info = COUNTRIES[country]
         support[site.name] = book.new_phone(
-            country, prefixes=info.toll_free, fictional=info.toll_free, rng=rng
+            country, prefixes=_TOLL_FREE[country], fictional=info.toll_free, rng=rng
         )
     agencies: dict[str, tuple[tuple[str, Phone], ...]] = {}
     for code in COUNTRY_CODES:
@@ -279,6 +290,10 @@ def _handle(name: str, rng: Random) -> str:
     return f"{base}_{word}"
 
 
+def _written_handle(platform: str, handle: str, rng: Random) -> tuple[str, str, str]:
+    return platform, handle, render_handle(platform, handle, rng)
+
+
 def _email(name: str, rng: Random) -> str:
     base = _ascii_letters(name) or "info"
     sep = ("", ".", "_")[int(rng.random() * 3)]
@@ -405,9 +420,13 @@ def new_companion(
     habit = "risky" if risky else "independent" if independent else "network"
     n_handles = _weighted(rng, (0.45, 0.35, 0.15, 0.05))
     handles = tuple(
-        (platform, _handle(personas[0].name, rng))
+        _written_handle(platform, _handle(personas[0].name, rng), rng)
         for platform in _distinct(rng, PLATFORMS, n_handles)
     )
+    email = _email(personas[0].name, rng) if rng.random() < 0.3 else None
+    email_style = _EMAIL_HABITS[int(rng.random() * len(_EMAIL_HABITS))]
+    if email_style == "arroba" and not spanish:
+        email_style = "at_dot"
     forms = money.RATE_FORMS[(language, massage)]
     factor = 0.55 + rng.random() * 0.3 if risky else 0.85 + rng.random() * 0.45
     return Operator(
@@ -420,17 +439,8 @@ def new_companion(
         personas=personas,
         lines=lines,
         styles=_styles(rng, habit, spanish),
-        email=_email(personas[0].name, rng) if rng.random() < 0.3 else None,
-        email_style=(
-            "plain",
-            "plain",
-            "at_dot",
-            "paren",
-            "bracket",
-            "spaced",
-            "caps",
-            "arroba" if spanish else "at_dot",
-        )[int(rng.random() * 8)],
+        email=email,
+        email_text=render_email(email, email_style) if email else "",
         handles=handles,
         whatsapp=rng.random() < (0.45 if spanish else 0.15),
         templates=templates,
@@ -505,7 +515,11 @@ def new_job(label: str, *, world: World, rng: Random, deceptive: bool, size: int
     n_templates = 1 + (rng.random() < (0.5 if deceptive else 0.2))
     templates = tuple(
         job_template(
-            f"{label}.t{i + 1}", language=language, deceptive=deceptive, fixed=fixed, rng=rng
+            f"{label}.t{i + 1}",
+            language=language,
+            deceptive=deceptive,
+            fixed=fixed,
+            rng=rng,
         )
         for i in range(n_templates)
     )
@@ -526,7 +540,15 @@ def new_job(label: str, *, world: World, rng: Random, deceptive: bool, size: int
         world.book, stays, start, span, rng, rotation=rotation, home=home, local_share=0.0
     )
     logo = (rng.getrandbits(64),) if not deceptive and rng.random() < 0.4 else ()
-    email = _email(contact, rng) if deceptive else _employer_email(employer, home.country, rng)
+    email: str | None = (
+        _email(contact, rng) if deceptive else _employer_email(employer, home.country, rng)
+    )
+    if rng.random() >= (0.4 if deceptive else 0.7):
+        email = None
+    email_style = "plain" if not deceptive or rng.random() < 0.6 else "at_dot"
+    handles: tuple[tuple[str, str, str], ...] = ()
+    if deceptive and rng.random() < 0.3:
+        handles = (_written_handle("telegram", _handle(contact, rng), rng),)
     wage = (
         float(3000 + 500 * int(rng.random() * 10))
         if deceptive
@@ -542,9 +564,9 @@ def new_job(label: str, *, world: World, rng: Random, deceptive: bool, size: int
         personas=(Persona(contact, 0, "", logo),),
         lines=lines,
         styles=_styles(rng, "job", spanish),
-        email=email if rng.random() < (0.4 if deceptive else 0.7) else None,
-        email_style="plain" if not deceptive or rng.random() < 0.6 else "at_dot",
-        handles=(("telegram", _handle(contact, rng)),) if deceptive and rng.random() < 0.3 else (),
+        email=email,
+        email_text=render_email(email, email_style) if email else "",
+        handles=handles,
         whatsapp=rng.random() < (0.5 if deceptive else 0.08),
         templates=templates,
         sites=_sites(rng, "job", 1 + (rng.random() < 0.4), spanish),

@@ -6,20 +6,14 @@ plain dicts, cached renderings and `Random.random()` directly rather than helper
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from random import Random
 from typing import Any
 
 from lightkeeper.synth import money
 from lightkeeper.synth.numbers import Phone
-from lightkeeper.synth.obfuscate import (
-    plain_phone,
-    render_email,
-    render_handle,
-    render_phone,
-    render_whatsapp,
-)
+from lightkeeper.synth.obfuscate import plain_phone, render_phone, render_whatsapp
 from lightkeeper.synth.operators import Operator, Persona, World
 from lightkeeper.synth.places import CITIES, COUNTRIES, LOCATIONS, URL_SECTIONS, City, Site
 from lightkeeper.synth.templates import Template
@@ -99,8 +93,11 @@ def _cached(
     return forms[0] if r < 0.7 else forms[1] if r < 0.88 else forms[2]
 
 
+_CALLING = {code: str(info.calling_code) for code, info in COUNTRIES.items()}
+
+
 def _abroad(phone: Phone, city: City) -> bool:
-    return phone.calling_code != str(COUNTRIES[city.country].calling_code)
+    return phone.calling_code != _CALLING[city.country]
 
 
 def _dates(day: float, rng: Random, language: str, country: str) -> str:
@@ -337,69 +334,62 @@ def _field_phone(primary: Phone, city: City, op: Operator, rng: Random) -> tuple
     return _cached(op, primary, "plain", rng, international=abroad, spanish=False), True
 
 
-def _contacts(
-    op: Operator, tpl: Template, city: City, day: float, rng: Random, out: _Contacts
-) -> None:
+def _active_phone(op: Operator, day: float, rng: Random) -> tuple[Phone, Phone | None]:
     lines = op.lines
     if len(lines) == 1:
-        active = [lines[0].phone]
-    else:
-        active = [ln.phone for ln in lines if ln.start <= day <= ln.end] or [lines[-1].phone]
-    primary = active[0] if len(active) == 1 else active[int(rng.random() * len(active))]
-    out.primary = primary
+        return lines[0].phone, None
+    active = [ln.phone for ln in lines if ln.start <= day <= ln.end] or [lines[-1].phone]
+    if len(active) == 1:
+        return active[0], None
+    i = int(rng.random() * len(active))
+    # While two phones overlap, some ads list both.
+    return active[i], active[i - 1] if rng.random() < 0.3 else None
+
+
+def _contacts(
+    op: Operator, tpl: Template, city: City, day: float, rng: Random
+) -> tuple[Phone, str, str | None, list[str], list[str], list[str], list[str]]:
+    """Return (primary phone, its text, style, contact lines, phones, handles, emails)."""
+    primary, second = _active_phone(op, day, rng)
     spanish = tpl.language == "es"
+    city_cc = _CALLING[city.country]
+    lines: list[str] = []
+    phones: list[str] = []
+    handles: list[str] = []
+    emails: list[str] = []
+    text = ""
+    style: str | None = None
     if rng.random() < 0.96:
-        style = op.styles[0] if len(op.styles) == 1 or rng.random() < 0.8 else op.styles[1]
-        text = _cached(
-            op, primary, style, rng, international=_abroad(primary, city), spanish=spanish
-        )
-        out.phone_text = text
-        out.phones.append(primary.e164)
-        out.obfuscation = style
+        styles = op.styles
+        style = styles[0] if len(styles) == 1 or rng.random() < 0.8 else styles[1]
+        abroad = primary.calling_code != city_cc
+        text = _cached(op, primary, style, rng, international=abroad, spanish=spanish)
+        phones.append(primary.e164)
         line = f"{tpl.contact_lead} {text}"
-        if len(active) > 1 and rng.random() < 0.3:
-            second = active[0] if active[0] is not primary else active[1]
-            abroad = _abroad(second, city)
-            line += _OR[tpl.language] + _cached(
-                op, second, style, rng, international=abroad, spanish=spanish
-            )
-            out.phones.append(second.e164)
-        out.lines.append(line + ".")
+        if second is not None:
+            abroad = second.calling_code != city_cc
+            other = _cached(op, second, style, rng, international=abroad, spanish=spanish)
+            line = f"{line}{_OR[tpl.language]}{other}"
+            phones.append(second.e164)
+        lines.append(line + ".")
     if op.whatsapp and rng.random() < 0.6:
         key = (primary.e164, "whatsapp", spanish)
         forms = op.cache.get(key)
         if forms is None:
             forms = (render_whatsapp(primary, rng, spanish=spanish),)
             op.cache[key] = forms
-        out.lines.append(forms[0])
-        out.handles.append(f"whatsapp:{primary.e164}")
-        if primary.e164 not in out.phones:
-            out.phones.append(primary.e164)
-    for platform, handle in op.handles:
+        lines.append(forms[0])
+        handles.append(f"whatsapp:{primary.e164}")
+        if not phones:
+            phones.append(primary.e164)
+    for platform, handle, written in op.handles:
         if rng.random() < 0.75:
-            key = (platform, handle, False)
-            forms = op.cache.get(key)
-            if forms is None:
-                forms = (render_handle(platform, handle, rng),)
-                op.cache[key] = forms
-            out.lines.append(forms[0])
-            out.handles.append(f"{platform}:{handle}")
+            lines.append(written)
+            handles.append(f"{platform}:{handle}")
     if op.email is not None and rng.random() < 0.7:
-        out.lines.append(render_email(op.email, op.email_style))
-        out.emails.append(op.email)
-
-
-@dataclass(slots=True)
-class _Contacts:
-    """The contact lines of one ad and the identifiers they hold."""
-
-    primary: Phone | None = None
-    phone_text: str = ""
-    obfuscation: str | None = None
-    lines: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    handles: list[str] = field(default_factory=list)
-    emails: list[str] = field(default_factory=list)
+        lines.append(op.email_text)
+        emails.append(op.email)
+    return primary, text, style, lines, phones, handles, emails
 
 
 def render_ad(
@@ -410,20 +400,19 @@ def render_ad(
     tpl = templates[0] if len(templates) == 1 else templates[int(rng.random() * len(templates))]
     personas = op.personas
     persona = personas[0] if len(personas) == 1 else personas[int(rng.random() * len(personas))]
-    found = _Contacts()
-    _contacts(op, tpl, city, day, rng, found)
-    phones = found.phones
-    emails = found.emails
+    primary, phone_text, obfuscation, lines, phones, handles, emails = _contacts(
+        op, tpl, city, day, rng
+    )
     joiner = tpl.joiner
-    body_fmt = joiner.join(_sentences(op, tpl, rng, contact=bool(found.lines)))
+    body_fmt = joiner.join(_sentences(op, tpl, rng, contact=bool(lines)))
     title_fmt = tpl.title
     if op.emoji and rng.random() < 0.4:
         title_fmt = f"{title_fmt} {op.emoji[int(rng.random() * len(op.emoji))]}"
     slots = _slots(op, tpl, persona, city, day, rng, body_fmt + title_fmt)
-    slots["_k"] = ("\n" if "\n" in joiner else " | ").join(found.lines)
-    if found.phone_text and op.title_phone and rng.random() < op.title_phone:
+    slots["_k"] = ("\n" if "\n" in joiner else " | ").join(lines)
+    if phone_text and op.title_phone and rng.random() < op.title_phone:
         title_fmt += " {_q}"
-        slots["_q"] = found.phone_text
+        slots["_q"] = phone_text
     hubs: list[str] = []
     suffix = _footer(op, site, city, world, rng, hubs, phones)
     images, hub_images = _images(op, persona.images, world, rng)
@@ -437,11 +426,11 @@ def render_ad(
         ad["location"] = LOCATIONS[(city.name, site.location_style)]
     ad["title"] = title_fmt.format_map(slots)
     ad["body"] = body_fmt.format_map(slots) + suffix
-    if rng.random() < site.phone_field and found.primary is not None:
-        text, real = _field_phone(found.primary, city, op, rng)
+    if rng.random() < site.phone_field:
+        text, real = _field_phone(primary, city, op, rng)
         ad["phone"] = text
-        if real and found.primary.e164 not in phones:
-            phones.append(found.primary.e164)
+        if real and primary.e164 not in phones:
+            phones.append(primary.e164)
     if op.email is not None and rng.random() < site.email_field:
         ad["email"] = op.email
         if op.email not in emails:
@@ -456,7 +445,7 @@ def render_ad(
         "template": tpl.label,
         "phones": phones,
         "emails": emails,
-        "handles": found.handles,
+        "handles": handles,
         "image_hashes": images,
         "hub_phones": hubs,
         "hub_images": hub_images,
@@ -465,6 +454,6 @@ def render_ad(
         "country": city.country,
         "risky": op.risky,
         "deceptive": op.deceptive,
-        "obfuscation": found.obfuscation,
+        "obfuscation": obfuscation,
     }
     return Rendered(ad, truth, title_fmt, body_fmt, suffix, slots, int(slots["_h"]))

@@ -8,6 +8,7 @@ typos, emoji) happen at render time.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from random import Random
 
@@ -49,22 +50,81 @@ _JOB_BANKS: dict[tuple[bool, str], dict[str, tuple[Pattern, ...]]] = {
 }
 
 
+_POOL_SIZE = 256
+_POOLS: dict[int, list[str]] = {}
+_KEYS: dict[int, int] = {}
+_M64 = (1 << 64) - 1
+
+
+class _SplitMix:
+    """A tiny seeded generator (SplitMix64): far cheaper to seed than random.Random."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, seed: int) -> None:
+        self.state = seed & _M64
+
+    def random(self) -> float:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & _M64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+        return ((z ^ (z >> 31)) >> 11) * 2.0**-53
+
+
+def _register(prefix: str, bank: dict[str, tuple[Pattern, ...]]) -> None:
+    for category, patterns in bank.items():
+        for i, pattern in enumerate(patterns):
+            _KEYS[id(pattern)] = zlib.crc32(f"{prefix}/{category}/{i}".encode()) << 16
+
+
+for _lang, _bank in BANKS.items():
+    _register(_lang, _bank)
+for (_deceptive, _lang), _bank in _JOB_BANKS.items():
+    _register(f"job/{_deceptive}/{_lang}", _bank)
+
+
+def pooled_sentence(pattern: Pattern, rng: Random) -> str:
+    """Return one of 256 fixed realisations of a bank `pattern`, chosen with `rng`.
+
+    Realising a pattern costs more than picking one of its realisations, and with 256
+    variants per pattern unrelated advertisers still rarely share a sentence. A variant is
+    a pure function of the pattern and the slot (its own seeded generator), so the pool is a
+    cache: the same in every process and for every corpus.
+    """
+    pool = _POOLS.get(id(pattern))
+    if pool is None:
+        pool = [""] * _POOL_SIZE
+        _POOLS[id(pattern)] = pool
+    slot = int(rng.random() * _POOL_SIZE)
+    text = pool[slot]
+    if not text:
+        text = realise(pattern, _SplitMix(_KEYS[id(pattern)] + slot).random)
+        pool[slot] = text
+    return text
+
+
 class _Draft:
     """Collects sentences in order with their per-ad inclusion probability."""
 
-    def __init__(self, bank: dict[str, tuple[Pattern, ...]], rng: Random) -> None:
+    def __init__(self, bank: dict[str, tuple[Pattern, ...]], rng: Random, *, pooled: bool) -> None:
         self.bank = bank
         self.rng = rng
+        self.pooled = pooled
         self.items: list[tuple[str, float]] = []
+
+    def realise(self, pattern: Pattern) -> str:
+        if self.pooled:
+            return pooled_sentence(pattern, self.rng)
+        return realise(pattern, self.rng.random)
 
     def add(self, category: str, *, count: int = 1, keep: float = 1.0) -> None:
         patterns = self.bank[category]
-        random = self.rng.random
-        first = int(random() * len(patterns))
+        first = int(self.rng.random() * len(patterns))
         # Consecutive patterns from a random start: distinct, and cheaper than sample().
         for i in range(min(count, len(patterns))):
             pattern = patterns[(first + i) % len(patterns)]
-            self.items.append((realise(pattern, random), keep))
+            self.items.append((self.realise(pattern), keep))
 
     def maybe(self, category: str, chance: float, *, keep: float = 1.0) -> None:
         if self.rng.random() < chance:
@@ -95,10 +155,14 @@ def _boilerplate(draft: _Draft, language: str, rng: Random, chance: float) -> No
             draft.items.append((lines[(first + i * 3) % len(lines)], 0.85))
 
 
-def companion_template(label: str, voice: Voice, rng: Random) -> Template:
-    """Return an escort or massage advertiser's template, its indicators drawn from `voice`."""
+def companion_template(label: str, voice: Voice, rng: Random, *, pooled: bool = True) -> Template:
+    """Return an escort or massage advertiser's template, its indicators drawn from `voice`.
+
+    `pooled` draws sentences from fixed pools of realisations (fast, see `pooled_sentence`);
+    without it every sentence is realised afresh from `rng`.
+    """
     bank = BANKS[voice.language]
-    draft = _Draft(bank, rng)
+    draft = _Draft(bank, rng, pooled=pooled)
     risky, indep = voice.risky, voice.independent
     person = "3p" if voice.third_person else "1p"
     if voice.massage and voice.shop:
@@ -131,8 +195,8 @@ def companion_template(label: str, voice: Voice, rng: Random) -> Template:
         title_key = "title_massage"
     else:
         title_key = f"title_{person}"
-    title = realise(bank[title_key][int(rng.random() * len(bank[title_key]))], rng.random)
-    lead = realise(bank["contact"][int(rng.random() * len(bank["contact"]))], rng.random)
+    title = draft.realise(bank[title_key][int(rng.random() * len(bank[title_key]))])
+    lead = draft.realise(bank["contact"][int(rng.random() * len(bank["contact"]))])
     return _finish(draft, label=label, language=voice.language, title=title, lead=lead, rng=rng)
 
 
@@ -143,6 +207,7 @@ def job_template(
     deceptive: bool,
     fixed: dict[str, str],
     rng: Random,
+    pooled: bool = True,
 ) -> Template:
     """Return a job advertiser's template; `fixed` fills its constant slots (employer, role...).
 
@@ -150,7 +215,7 @@ def job_template(
     ones name the employer, pay and address and say no fees are charged.
     """
     bank = _JOB_BANKS[(deceptive, language)]
-    draft = _Draft(bank, rng)
+    draft = _Draft(bank, rng, pooled=pooled)
     draft.add("intro")
     if deceptive:
         draft.maybe("wage", 0.9, keep=0.9)
@@ -171,8 +236,8 @@ def job_template(
         draft.maybe("requirements", 0.7)
         draft.maybe("apply", 0.8)
         draft.add("trust", count=1 + int(rng.random() * 3), keep=0.8)
-    title = realise(bank["title"][int(rng.random() * len(bank["title"]))], rng.random)
-    lead = realise(bank["contact"][int(rng.random() * len(bank["contact"]))], rng.random)
+    title = draft.realise(bank["title"][int(rng.random() * len(bank["title"]))])
+    lead = draft.realise(bank["contact"][int(rng.random() * len(bank["contact"]))])
     for key, value in fixed.items():
         # Constant slots are filled now: they are part of what the advertiser copies.
         title = title.replace(key, value)
