@@ -7,6 +7,9 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
+from lightkeeper.ads.report.corpus import corpus_view
+from lightkeeper.ads.report.fmt import anchor_for
+from lightkeeper.ads.report.linkgraph import link_graph
 from lightkeeper.ads.report.load import (
     network_ads,
     rank_networks,
@@ -15,12 +18,8 @@ from lightkeeper.ads.report.load import (
 )
 from lightkeeper.ads.report.text import clean_text, one_line, truncate
 from lightkeeper.ads.report.views import (
-    Evidence,
     Segment,
-    anchor_for,
-    corpus_view,
     evidence_list,
-    link_graph,
     merged_moves,
     movement,
     risk_reasons,
@@ -158,15 +157,14 @@ def test_link_graph_groups_ads_that_link_alike() -> None:
         {"id": f"a{i}", "version": 1, "phones": ["+15550001"], "template_id": "tpl-1"}
         for i in range(5)
     ] + [{"id": "b", "version": 1, "phones": ["+15550002"], "template_id": "tpl-1"}]
-    evidence = [Evidence("template", "tpl-1", 6), Evidence("phone", "+15550001", 5)]
-    svg = link_graph(ads, evidence, total_ads=6)
+    svg = link_graph(ads, [("template", "tpl-1"), ("phone", "+15550001")], total_ads=6)
     assert svg.count("<circle") == 4  # 5 alike ads as one dot, the odd ad, two identifiers
     assert "×5" in svg
 
 
 def test_link_graph_matches_near_identical_image_hashes() -> None:
     ads = [{"id": "a", "version": 1, "image_hashes": ["00000000000000ff"]}]
-    svg = link_graph(ads, [Evidence("image", "0000000000000000", 2)], total_ads=1)
+    svg = link_graph(ads, [("image", "0000000000000000")], total_ads=1)
     assert svg.count("<path") == 1  # 8 bits apart: the same picture, so one edge
 
 
@@ -222,4 +220,4 @@ def test_link_graph_matches_long_values_that_display_truncated() -> None:
     ads = [{"id": "a", "version": 1, "handles": [handle]}]
     (shown,), _ = evidence_list({"evidence": [{"kind": "handle", "value": handle, "ad_count": 2}]})
     assert shown.value.endswith("…") and len(shown.value) == 100
-    assert link_graph(ads, [shown], total_ads=1).count("<path") == 1
+    assert link_graph(ads, [(shown.kind, shown.key)], total_ads=1).count("<path") == 1

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from lightkeeper import __version__
 from lightkeeper.ads.report.charts import KIND_COLOURS
+from lightkeeper.ads.report.corpus import CorpusView, corpus_view
 from lightkeeper.ads.report.geo import locate_cities
 from lightkeeper.ads.report.load import (
     AD_LIGHT_COLUMNS,
@@ -38,11 +39,9 @@ from lightkeeper.ads.report.views import (
     MAX_GRAPH_ADS,
     MAX_SAMPLE_ADS,
     MAX_TEMPLATES_PER_NETWORK,
-    CorpusView,
     NetworkView,
     Ranking,
     TemplateView,
-    corpus_view,
     movement_places,
     network_row,
     network_view,

@@ -7,27 +7,28 @@ is capped and every text cleaned and truncated here, so the template only lays v
 from __future__ import annotations
 
 import heapq
-import math
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from hashlib import blake2b
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup
 
-from lightkeeper.ads.report.charts import (
-    GraphNode,
-    MapStop,
-    link_graph_svg,
-    movement_svg,
-    timeline_svg,
+from lightkeeper.ads.report.charts import MapStop, movement_svg, timeline_svg
+from lightkeeper.ads.report.fmt import (
+    VALUE_CHARS,
+    anchor_for,
+    as_int,
+    as_score,
+    as_strings,
+    format_day,
+    format_moment,
 )
 from lightkeeper.ads.report.geo import LatLon, PlaceKey
+from lightkeeper.ads.report.linkgraph import RAW_CHARS, link_graph
 from lightkeeper.ads.report.load import LENGTH_SUFFIX
-from lightkeeper.ads.report.text import capped, one_line, truncate
+from lightkeeper.ads.report.text import one_line, truncate
 
 Row = Mapping[str, Any]
 
@@ -39,20 +40,11 @@ MAX_TEMPLATES_PER_NETWORK = 5
 MAX_SLOT_VALUES = 12
 MAX_SAMPLE_ADS = 5
 MAX_GRAPH_ADS = 60
-MAX_GRAPH_IDENTIFIERS = 16
-MAX_HUBS = 50
-MAX_SUMMARY_ITEMS = 30
-MAX_WARNINGS = 10
 TEMPLATE_CHARS = 1500
 BODY_CHARS = 600
 TITLE_CHARS = 160
-VALUE_CHARS = 100
-RAW_CHARS = 2000  # an identifier longer than this is matched on its first RAW_CHARS characters
-IMAGE_HAMMING = 10  # bits: near-identical image hashes count as the same image in the graph
 
 _SLOT = re.compile(r"\{\{\s*([^{}]{1,40}?)\s*\}\}")
-_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_HEX16 = re.compile(r"[0-9a-fA-F]{16}")
 
 IDENTIFIER_COLUMNS = (
     ("phones", "Phones"),
@@ -201,68 +193,7 @@ class NetworkView:
     no_city_ads: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Hub:
-    """A hub identifier the linker refused to link on."""
-
-    identifier: str
-    kind: str
-    reason: str
-    details: str
-
-
-@dataclass(frozen=True, slots=True)
-class CorpusView:
-    """The corpus summary: counts, accounting, quarantine reasons, identifiers and hubs."""
-
-    counts: list[tuple[str, str]]
-    accounting: str
-    quarantine: list[tuple[str, int]]
-    identifiers: list[tuple[str, int, int, str]]
-    hubs: list[Hub]
-    hubs_more: int
-    structure: list[tuple[str, str]]
-    timings: list[tuple[str, str]]
-    warnings: list[str]
-
-
 # --- small formatting helpers ---------------------------------------------------------------
-
-
-def anchor_for(prefix: str, ident: str) -> str:
-    """A safe, unique HTML id for an object id (the id itself when already plain)."""
-    if _SAFE_ID.fullmatch(ident):
-        return f"{prefix}-{ident}"
-    return f"{prefix}-h{blake2b(ident.encode(), digest_size=6).hexdigest()}"
-
-
-def format_day(value: datetime | date | None) -> str:
-    """A date as YYYY-MM-DD ("" when unknown)."""
-    if value is None:
-        return ""
-    return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
-
-
-def format_moment(value: datetime | None) -> str:
-    """A timestamp as 'YYYY-MM-DD HH:MM UTC' ("" when unknown)."""
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
-
-
-def _int(value: Any) -> int | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return int(value)
-
-
-def _score(value: Any) -> float | None:
-    if value is None:
-        return None
-    score = float(value)
-    return None if math.isnan(score) else min(max(score, 0.0), 1.0)
-
-
-def _strings(values: Any) -> list[str]:
-    return [str(v) for v in (values or []) if v is not None and str(v) != ""]
 
 
 def _total(row: Row, column: str) -> int:
@@ -278,7 +209,7 @@ def capped_values(
 
     `total` is the full number of values when `values` was already cut short.
     """
-    strings = _strings(values)
+    strings = as_strings(values)
     shown = strings[:limit]
     more = max((total if total is not None else len(strings)) - len(shown), 0)
     return Capped(label, [one_line(v, VALUE_CHARS) for v in shown], more)
@@ -326,13 +257,13 @@ def template_view(row: Row) -> TemplateView:
     return TemplateView(
         template_id=one_line(template_id, VALUE_CHARS),
         anchor=anchor_for("t", template_id),
-        ad_count=_int(row.get("ad_count")) or 0,
+        ad_count=as_int(row.get("ad_count")) or 0,
         segments=template_segments(row.get("text")),
         slots=slots,
         first_seen=format_day(row.get("first_seen")),
         last_seen=format_day(row.get("last_seen")),
         boilerplate_removed=[
-            one_line(line, 160) for line in _strings(row.get("boilerplate_removed"))[:5]
+            one_line(line, 160) for line in as_strings(row.get("boilerplate_removed"))[:5]
         ],
     )
 
@@ -342,20 +273,20 @@ def template_view(row: Row) -> TemplateView:
 
 def network_row(row: Row) -> NetworkRow:
     """A network's line in the rankings, from its row of networks.parquet."""
-    last, prev = _int(row.get("ads_last_30_days")), _int(row.get("ads_prev_30_days"))
-    cities = _strings(row.get("cities"))
+    last, prev = as_int(row.get("ads_last_30_days")), as_int(row.get("ads_prev_30_days"))
+    cities = as_strings(row.get("cities"))
     places = ", ".join(one_line(c, 40) for c in cities[:3]) + (" …" if len(cities) > 3 else "")
     network_id = str(row.get("network_id") or "")
     return NetworkRow(
         network_id=one_line(network_id, VALUE_CHARS),
         anchor=anchor_for("n", network_id),
-        ad_count=_int(row.get("ad_count")) or 0,
+        ad_count=as_int(row.get("ad_count")) or 0,
         first_seen=format_day(row.get("first_seen")),
         last_seen=format_day(row.get("last_seen")),
         last_30=last,
         prev_30=prev,
         growth=None if last is None or prev is None else last - prev,
-        risk=_score(row.get("risk_score")),
+        risk=as_score(row.get("risk_score")),
         places=places,
     )
 
@@ -366,13 +297,13 @@ def evidence_list(row: Row) -> tuple[list[Evidence], int]:
     top = heapq.nsmallest(
         MAX_EVIDENCE,
         raw,
-        key=lambda e: (-(_int(e.get("ad_count")) or 0), str(e.get("kind")), str(e.get("value"))),
+        key=lambda e: (-(as_int(e.get("ad_count")) or 0), str(e.get("kind")), str(e.get("value"))),
     )
     items = [
         Evidence(
             kind=one_line(e.get("kind"), 30),
             value=one_line(e.get("value"), VALUE_CHARS),
-            ad_count=_int(e.get("ad_count")) or 0,
+            ad_count=as_int(e.get("ad_count")) or 0,
             raw=_raw_if_changed(e.get("value")),
         )
         for e in top
@@ -391,7 +322,7 @@ def risk_reasons(row: Row) -> list[Reason]:
     for r in row.get("risk_reasons") or []:
         if r is None:
             continue
-        contribution = _score(abs(float(r.get("contribution") or 0.0))) or 0.0
+        contribution = as_score(abs(float(r.get("contribution") or 0.0))) or 0.0
         reasons.append(
             Reason(
                 code=one_line(r.get("code"), 40),
@@ -426,7 +357,7 @@ def merged_moves(row: Row) -> tuple[list[dict[str, Any]], int]:
     for m in row.get("movement") or []:
         if m is None:
             continue
-        count = _int(m.get("ad_count")) or 0
+        count = as_int(m.get("ad_count")) or 0
         if not m.get("city"):
             no_city += count
             continue
@@ -470,91 +401,14 @@ def movement_places(rows: Sequence[Row]) -> set[PlaceKey]:
     return {(m["city"], m["country"]) for row in rows for m in merged_moves(row)[0][:MAX_MOVES]}
 
 
-# --- link graph -----------------------------------------------------------------------------
-
-
-def _family(kind: str) -> str:
-    lowered = kind.lower()
-    for family in ("phone", "email", "handle", "image", "template"):
-        if lowered.startswith(family):
-            return family
-    return "other"
-
-
-def _ad_identifiers(ad: Row) -> dict[str, set[str]]:
-    columns = {"phone": "phones", "email": "emails", "handle": "handles", "image": "image_hashes"}
-    found = {kind: {v[:RAW_CHARS] for v in _strings(ad.get(col))} for kind, col in columns.items()}
-    found["template"] = {v[:RAW_CHARS] for v in _strings([ad.get("template_id")])}
-    found["other"] = set().union(*found.values())
-    return found
-
-
-def _near_image(value: str, hashes: set[str]) -> bool:
-    if value in hashes:
-        return True
-    if not _HEX16.fullmatch(value):
-        return False
-    target = int(value, 16)
-    return any(
-        _HEX16.fullmatch(h) and (int(h, 16) ^ target).bit_count() <= IMAGE_HAMMING for h in hashes
-    )
-
-
-def _shared_identifiers(ads: Sequence[Row]) -> list[tuple[str, str]]:
-    """Identifiers held by two or more of the ads (when the network lists no evidence)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for ad in ads:
-        ids = _ad_identifiers(ad)
-        counts.update((kind, v) for kind, values in ids.items() if kind != "other" for v in values)
-    shared = [(key, n) for key, n in counts.items() if n >= 2]
-    shared.sort(key=lambda item: (-item[1], item[0]))
-    return [key for key, _ in shared]
-
-
-def link_graph(ads: Sequence[Row], evidence: Sequence[Evidence], *, total_ads: int) -> Markup:
-    """The link graph of a network: its (sampled) ads joined to the identifiers that link them.
-
-    Ads linked to exactly the same identifiers are drawn as one dot sized by their number, so
-    the graph shows the structure (which identifiers bridge which groups of ads), not clutter.
-    """
-    keys = ([(_family(e.kind), e.key) for e in evidence] or _shared_identifiers(ads))[
-        :MAX_GRAPH_IDENTIFIERS
-    ]
-    groups: dict[tuple[int, ...], list[str]] = {}
-    for ad in ads:
-        held = _ad_identifiers(ad)
-        signature = tuple(j for j, key in enumerate(keys) if _holds(held, key))
-        groups.setdefault(signature, []).append(f"{ad.get('id')} v{ad.get('version')}")
-    # Identifiers that none of the sampled ads hold would float alone: leave them out.
-    used = sorted({j for signature in groups for j in signature})
-    slot = {j: len(groups) + k for k, j in enumerate(used)}
-    nodes = [
-        GraphNode("ad", _group_label(members), weight=len(members)) for members in groups.values()
-    ]
-    nodes += [GraphNode(*keys[j]) for j in used]
-    links = [(i, slot[j]) for i, signature in enumerate(groups) for j in signature]
-    note = f"{len(ads)} of {total_ads} ads shown" if total_ads > len(ads) else ""
-    return link_graph_svg(nodes, links, note=note)
-
-
-def _holds(held: Mapping[str, set[str]], key: tuple[str, str]) -> bool:
-    kind, value = key
-    return _near_image(value, held["image"]) if kind == "image" else value in held[kind]
-
-
-def _group_label(members: Sequence[str]) -> str:
-    head = ", ".join(members[:3])
-    return f"{len(members)} ads: {head}, …" if len(members) > 3 else head
-
-
 def ad_view(ad: Row) -> AdView:
     """One sample ad, cleaned and truncated for display."""
     return AdView(
         ad_id=one_line(str(ad.get("id") or ""), VALUE_CHARS),
-        version=_int(ad.get("version")) or 1,
+        version=as_int(ad.get("version")) or 1,
         posted_at=format_moment(ad.get("posted_at")),
         site=one_line(ad.get("site"), 60),
-        city=one_line(", ".join(_strings([ad.get("city"), ad.get("country")])), 60),
+        city=one_line(", ".join(as_strings([ad.get("city"), ad.get("country")])), 60),
         title=one_line(ad.get("title"), TITLE_CHARS),
         body=truncate(ad.get("body"), BODY_CHARS),
         url=one_line(ad.get("url"), 200),
@@ -579,7 +433,7 @@ def network_view(
     base = network_row(row)
     evidence, evidence_more = evidence_list(row)
     moves = movement(row, located)
-    tpl_ids = _strings(row.get("template_ids"))
+    tpl_ids = as_strings(row.get("template_ids"))
     tpls = sorted(
         (templates[t] for t in tpl_ids if t in templates), key=lambda t: (-t.ad_count, t.anchor)
     )
@@ -596,7 +450,11 @@ def network_view(
         reasons=risk_reasons(row),
         timeline=timeline_svg(days),
         movement=movement_svg(moves.points),
-        graph=link_graph(graph_ads, evidence, total_ads=max(base.ad_count, len(graph_ads))),
+        graph=link_graph(
+            graph_ads,
+            [(e.kind, e.key) for e in evidence],
+            total_ads=max(base.ad_count, len(graph_ads)),
+        ),
         templates=tpls[:MAX_TEMPLATES_PER_NETWORK],
         template_more=max(_total(row, "template_ids") - MAX_TEMPLATES_PER_NETWORK, 0),
         ads=[ad_view(ad) for ad in sample_ads[:MAX_SAMPLE_ADS]],
@@ -604,93 +462,3 @@ def network_view(
         unplaced=moves.unplaced,
         no_city_ads=moves.no_city_ads,
     )
-
-
-# --- corpus summary -------------------------------------------------------------------------
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.4g}"
-    return one_line(str(value), VALUE_CHARS)
-
-
-def _find_hubs(summary: Mapping[str, Any]) -> list[Any]:
-    if isinstance(summary.get("hubs"), list):
-        return list(summary["hubs"])
-    for value in summary.values():
-        if isinstance(value, Mapping) and isinstance(value.get("hubs"), list):
-            return list(value["hubs"])
-    return []
-
-
-def hub_view(item: Any) -> Hub:
-    """A hub identifier from the summary (a dict with identifier/kind/reason, or a plain value)."""
-    if not isinstance(item, Mapping):
-        return Hub(one_line(str(item), VALUE_CHARS), "", "", "")
-    identifier = item.get("identifier", item.get("value", ""))
-    rest = {k: v for k, v in item.items() if k not in ("identifier", "value", "kind", "reason")}
-    stats = rest.pop("stats", None)
-    if isinstance(stats, Mapping):
-        rest.update(stats)
-    details = ", ".join(f"{k}={_number(v)}" for k, v in list(rest.items())[:8])
-    return Hub(
-        identifier=one_line(str(identifier), VALUE_CHARS),
-        kind=one_line(str(item.get("kind") or ""), 30),
-        reason=one_line(str(item.get("reason") or ""), 200),
-        details=one_line(details, 300),
-    )
-
-
-def corpus_view(summary: Mapping[str, Any], *, structure: list[tuple[str, str]]) -> CorpusView:
-    """The corpus summary from summary.json (tolerating absent keys) and network/template counts."""
-    counts = summary.get("counts") or {}
-    reasons = summary.get("quarantine_reasons") or {}
-    idents = summary.get("identifiers") or {}
-    raw_hubs, hubs_more = capped(_find_hubs(summary), MAX_HUBS)
-    timings = summary.get("timings_seconds") or {}
-    return CorpusView(
-        counts=[
-            (one_line(str(k).replace("_", " "), 40), _number(v))
-            for k, v in list(counts.items())[:MAX_SUMMARY_ITEMS]
-        ],
-        accounting=one_line(str(summary.get("accounting") or ""), 300),
-        quarantine=[
-            (one_line(str(k), 120), _int(v) or 0)
-            for k, v in list(reasons.items())[:MAX_SUMMARY_ITEMS]
-        ],
-        identifiers=[
-            (
-                one_line(str(kind), 30),
-                _int(info.get("ads_with_any")) or 0,
-                _int(info.get("distinct")) or 0,
-                one_line(", ".join(_top_entry(t) for t in (info.get("top") or [])[:5]), 300),
-            )
-            for kind, info in list(idents.items())[:MAX_SUMMARY_ITEMS]
-            if isinstance(info, Mapping)
-        ],
-        hubs=[hub_view(h) for h in raw_hubs],
-        hubs_more=hubs_more,
-        structure=structure,
-        timings=[
-            (one_line(str(k), 40), _number(v)) for k, v in list(timings.items())[:MAX_SUMMARY_ITEMS]
-        ],
-        warnings=[_warning_text(w) for w in (summary.get("warnings") or [])[:MAX_WARNINGS]],
-    )
-
-
-def _warning_text(warning: Any) -> str:
-    if isinstance(warning, Mapping):
-        where = f"{warning.get('file', '')}:{warning.get('line', '')}"
-        return one_line(f"{where}: {warning.get('warning', '')}", 200)
-    return one_line(str(warning), 200)
-
-
-def _top_entry(entry: Any) -> str:
-    if isinstance(entry, list | tuple) and len(entry) == 2:
-        return f"{one_line(str(entry[0]), 60)} ({_number(entry[1])})"
-    return one_line(str(entry), 60)
