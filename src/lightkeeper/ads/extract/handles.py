@@ -5,9 +5,9 @@ Ads point buyers to messaging and social accounts: "IG: @name", "snap - name", "
 A handle is read after a platform cue (its name, an abbreviation or its link) and kept only if it
 obeys that platform's username rules and is not an ordinary word ("snap me anytime").
 
-Speed: a full regex scan of every ad for two dozen cue words costs more than the whole budget of
-this stage, so cue positions are found with substring probes (str.find runs in C) and the handle
-pattern is only matched at those positions.
+Speed: scanning every ad with the full cue-and-handle pattern costs more than the whole budget of
+this stage, so candidate cue positions come from one cheap trie-shaped scan (`_PROBE`) and the
+full pattern is only matched at those positions.
 """
 
 from __future__ import annotations
