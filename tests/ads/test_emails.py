@@ -80,14 +80,14 @@ def test_results_are_lower_case_and_bounded() -> None:
     assert extract_emails("MIXED.Case@Example.ORG") == ["mixed.case@example.org"]
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_never_raises_on_any_unicode(text: str) -> None:
     for email in extract_emails(text, structured=text[:50]):
         assert email == email.lower() and "@" in email
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(
         st.sampled_from(

@@ -97,7 +97,7 @@ def test_respects_platform_username_rules(text: str, reason: str) -> None:
     assert extract_handles(text) == [], reason
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_never_raises_on_any_unicode(text: str) -> None:
     for handle in extract_handles(text):
@@ -105,7 +105,7 @@ def test_never_raises_on_any_unicode(text: str) -> None:
         assert platform and name and handle == handle.lower()
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(
         st.sampled_from(["IG", "snap", ":", "@", "-", "sara22", "of", "x", "WA", "+1", "713", " "]),
