@@ -94,6 +94,33 @@ def test_gzip_output_is_deterministic_and_matches_plain(tmp_path: Path) -> None:
     assert gzip.decompress(packed.path.read_bytes()) == plain.path.read_bytes()
 
 
+def test_worker_processes_write_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus_module, "BATCH", 250)  # 5 batches: enough to use the pool
+    alone = write_corpus(tmp_path / "one.jsonl", ads=1200, seed=8, workers=1)
+    shared = write_corpus(tmp_path / "two.jsonl", ads=1200, seed=8, workers=2)
+    assert alone.path.read_bytes() == shared.path.read_bytes()
+    assert alone.truth_path.read_bytes() == shared.truth_path.read_bytes()
+    assert (alone.truth, alone.duplicates, alone.edits, alone.operators) == (
+        shared.truth,
+        shared.duplicates,
+        shared.edits,
+        shared.operators,
+    )
+
+
+def test_batches_never_share_a_phone_or_an_operator(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpus_module, "BATCH", 300)
+    owner: dict[str, str] = {}
+    batch_of: dict[str, int] = {}
+    for line, (_, truth) in enumerate(generate(1500, seed=2)):
+        batch_of.setdefault(truth["operator"], line // 300)
+        assert batch_of[truth["operator"]] == line // 300
+        for phone in set(truth["phones"]) - set(truth["hub_phones"]):
+            assert owner.setdefault(phone, truth["operator"]) == truth["operator"], phone
+
+
 @pytest.mark.parametrize(
     ("name", "truth"),
     [

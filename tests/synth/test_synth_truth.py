@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
+from itertools import pairwise
 from typing import Any
 
 import phonenumbers
@@ -70,7 +71,7 @@ def test_decoys_never_in_truth_phones(distinct: list[Pair]) -> None:
             decoys += 1
             assert match.group(1) not in real, (match.group(0), truth["phones"])
         field = re.sub(r"\D", "", ad.get("phone", ""))
-        if field and len(set(field)) <= 2 or field in ("1234567890", "5555555555"):
+        if (field and len(set(field)) <= 2) or field in ("1234567890", "5555555555"):
             assert not any(field in p for p in truth["phones"])
     assert decoys > 100
 
@@ -78,7 +79,7 @@ def test_decoys_never_in_truth_phones(distinct: list[Pair]) -> None:
 def test_placeholder_numbers_are_not_phones(distinct: list[Pair]) -> None:
     placeholders = [ad for ad, _ in distinct if re.fullmatch(r"[0\s-]+", ad.get("phone", "x"))]
     assert placeholders, "some sites show 000-000-0000 when the number is hidden"
-    for ad, truth in distinct:
+    for _, truth in distinct:
         for phone in truth["phones"]:
             assert not re.fullmatch(r"\+\d0+", phone)
 
@@ -231,7 +232,7 @@ def test_templates_cluster_within_and_differ_across_operators(distinct: list[Pai
     for group in groups[:80]:
         a, b = group[0], group[1]
         within.append(len(a & b) / len(a | b))
-    for first, second in zip(groups[:80], groups[1:81], strict=False):
+    for first, second in pairwise(groups[:81]):
         a, b = first[0], second[0]
         across.append(len(a & b) / len(a | b))
     assert statistics.mean(within) > 0.5

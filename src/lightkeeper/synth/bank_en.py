@@ -22,8 +22,8 @@ BANK: dict[str, tuple[str, ...]] = {
     "intro_1p": (
         f"{_HI} {_GUYS}[!|,|.] [I'm|I am|My name is|Call me|They call me] {{_n}}[,| -] [a|your] "
         f"{_ADJ} [and|&|yet] {_ADJ2} {_WHO}.",
-        f"{{_n}} here[!|.|,] [your|a] [favorite|perfect|ideal|dream] [companion|date|girl next door]"
-        " [for|in] [the evening|any occasion|{_c}|a relaxing night|the weekend].",
+        "{_n} here[!|.|,] [your|a] [favorite|perfect|ideal|dream] [companion|date|girl next"
+        " door] [for|in] [the evening|any occasion|{_c}|a relaxing night|the weekend].",
         "[Looking for|Searching for|In need of|Want] [a|some] [sweet|classy|fun|genuine|relaxing]"
         " [companion|company|escape|time out]? [I'm|I am] {_n} [and|,] [I am|I'm] [here for you"
         "|the one you want|waiting for your call|ready to meet you|happy to help].",

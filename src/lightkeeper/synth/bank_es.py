@@ -69,7 +69,8 @@ BANK: dict[str, tuple[str, ...]] = {
         " compañía|conversación] [disponible|incluido].",
     ),
     "avail": (
-        "[Disponible|Estoy|Lista] [ahora|hoy|esta noche|toda la semana|todo el día|a cualquier hora].",
+        "[Disponible|Estoy|Lista] [ahora|hoy|esta noche|toda la semana|todo el día"
+        "|a cualquier hora].",
         "[Incall|Outcall|Incall y outcall|Hotel y domicilio|En mi apartamento o en tu hotel]"
         " [disponible|sin problema|ok].",
         "[Citas|Reservas] [el mismo día|con antelación|sin prisas] [bienvenidas|aceptadas|por"

@@ -31,7 +31,8 @@ LEGIT: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "benefits": (
             "[Benefits|We offer]: [health insurance|paid time off|a retirement plan|overtime pay"
-            "|uniforms provided] [and|,] [paid training|employee discounts|weekly pay|paid holidays].",
+            "|uniforms provided] [and|,] [paid training|employee discounts|weekly pay"
+            "|paid holidays].",
         ),
         "requirements": (
             "[Requirements|Must have]: [valid ID|high school diploma|1 year of experience|forklift"
@@ -111,11 +112,14 @@ DECEPTIVE: dict[str, dict[str, tuple[str, ...]]] = {
             "[Work abroad|Jobs abroad|International opportunity|Urgent hiring][!|.] [We are looking"
             " for|Now recruiting|Hiring] {_r} [for|to work in] {_t}.",
             "[Dream job|Amazing opportunity|Change your life][!|.] {_r} [needed|wanted] in {_t}.",
-            "[Hiring|Recruiting] {_r} [now|today|this week][,|:] [great|excellent|high] pay in {_t}.",
+            "[Hiring|Recruiting] {_r} [now|today|this week][,|:] [great|excellent|high] pay"
+            " in {_t}.",
         ),
         "wage": (
-            "[Earn|Make|Salary of] {_p} [per week|weekly|a month|monthly] [guaranteed|cash|plus tips].",
-            "[Up to|Over|At least] {_p} [a week|per week|a month], [paid in cash|no taxes|tips extra].",
+            "[Earn|Make|Salary of] {_p} [per week|weekly|a month|monthly] [guaranteed|cash"
+            "|plus tips].",
+            "[Up to|Over|At least] {_p} [a week|per week|a month], [paid in cash|no taxes"
+            "|tips extra].",
         ),
         "free": (
             "[Free travel and housing|Flight and accommodation included|We pay your ticket and"
@@ -129,7 +133,8 @@ DECEPTIVE: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "noexp": ("[No experience needed|No experience required|We train you|No English needed].",),
         "urgency": (
-            "[Limited spots|Only 5 places left|Travel this week|Urgent, start immediately|Leave in 3"
+            "[Limited spots|Only 5 places left|Travel this week|Urgent, start immediately"
+            "|Leave in 3"
             " days][!|!!|.]",
         ),
         "documents": (
@@ -155,9 +160,11 @@ DECEPTIVE: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "es": {
         "intro": (
-            "[Trabajo en el extranjero|Empleo en el extranjero|Oportunidad internacional|Urgente][!|.]"
+            "[Trabajo en el extranjero|Empleo en el extranjero|Oportunidad internacional"
+            "|Urgente][!|.]"
             " [Buscamos|Solicitamos|Contratamos] {_r} para [trabajar en|] {_t}.",
-            "[El trabajo de tus sueños|Gran oportunidad|Cambia tu vida][!|.] Se buscan {_r} en {_t}.",
+            "[El trabajo de tus sueños|Gran oportunidad|Cambia tu vida][!|.] Se buscan {_r}"
+            " en {_t}.",
         ),
         "wage": (
             "[Gana|Sueldo de|Ingresos de] {_p} [a la semana|semanales|al mes|mensuales]"
@@ -168,9 +175,11 @@ DECEPTIVE: dict[str, dict[str, tuple[str, ...]]] = {
             " y la vivienda|Visa, viaje y cuarto gratis].",
         ),
         "fee": (
-            "[Solo pagas|Únicamente cubre|Cuota de inscripción de] {_f} [del trámite de visa|por los"
+            "[Solo pagas|Únicamente cubre|Cuota de inscripción de] {_f} [del trámite de visa"
+            "|por los"
             " documentos|para apartar tu lugar].",
-            "[El viaje se descuenta de tu sueldo|Te prestamos el dinero del viaje|La deuda del boleto"
+            "[El viaje se descuenta de tu sueldo|Te prestamos el dinero del viaje"
+            "|La deuda del boleto"
             " se paga con tu trabajo].",
         ),
         "noexp": (

@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
             Path,
             typer.Option(
                 "--out",
-                help="Ad file to write (.jsonl, or .jsonl.gz); the truth goes to <name>.truth.jsonl.",
+                help="Ad file to write (.jsonl or .jsonl.gz); truth goes to <name>.truth.jsonl.",
             ),
         ],
         ads: Annotated[
@@ -34,9 +34,15 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--seed", help="Seed: the same seed gives the same bytes.")
         ] = 0,
         quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing.")] = False,
+        workers: Annotated[
+            int,
+            typer.Option(
+                "--workers", min=0, help="Processes to use; 0 means one per core (same bytes)."
+            ),
+        ] = 0,
     ) -> None:
         """Write a synthetic ad corpus (no real ads) with a truth file for evaluation."""
-        info = write_corpus(out, ads=ads, seed=seed)
+        info = write_corpus(out, ads=ads, seed=seed, workers=workers or None)
         if not quiet:
             Console(stderr=True).print(
                 f"Wrote {info.ads} ads from {info.operators} operators to {info.path} "

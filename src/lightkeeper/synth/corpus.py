@@ -309,13 +309,13 @@ def _batch_texts(plan: _Plan, workers: int) -> Iterator[_BatchText]:
 
 def _open_text(path: Path, stack: ExitStack) -> IO[str]:
     if path.name.endswith(".gz"):
-        raw = stack.enter_context(open(path, "wb"))
+        raw = stack.enter_context(path.open("wb"))
         # No file name or time in the header: the same seed must give the same bytes.
         packed = stack.enter_context(
             gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
         )
         return stack.enter_context(io.TextIOWrapper(packed, encoding="utf-8", newline="\n"))
-    return stack.enter_context(open(path, "w", encoding="utf-8", newline="\n"))
+    return stack.enter_context(path.open("w", encoding="utf-8", newline="\n"))
 
 
 def default_workers() -> int:
@@ -338,7 +338,7 @@ def write_corpus(out: Path, *, ads: int, seed: int, workers: int | None = None) 
         out.parent.mkdir(parents=True, exist_ok=True)
         with ExitStack() as stack:
             ad_file = _open_text(out, stack)
-            truth_file = stack.enter_context(open(truth_path, "w", encoding="utf-8", newline="\n"))
+            truth_file = stack.enter_context(truth_path.open("w", encoding="utf-8", newline="\n"))
             for text in _batch_texts(plan, default_workers() if workers is None else workers):
                 ad_file.write(text.ads)
                 truth_file.write(text.truth)

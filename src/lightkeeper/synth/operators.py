@@ -222,7 +222,9 @@ def _personas(rng: Random, count: int, language: str, world: World) -> tuple[Per
     for name in chosen:
         age = 19 + int(rng.random() ** 1.5 * 20)
         if language == "es":
-            stats = f"{85 + int(rng.random() * 15)}-{55 + int(rng.random() * 10)}-90, 1.{55 + int(rng.random() * 20)} m"
+            bust, waist, height = 85 + int(rng.random() * 15), 55 + int(rng.random() * 10), 55
+            height += int(rng.random() * 20)
+            stats = f"{bust}-{waist}-90, 1.{height} m"
         else:
             stats = f"34-{24 + int(rng.random() * 6)}-36, 5'{2 + int(rng.random() * 8)}\""
         images = tuple(rng.getrandbits(64) for _ in range(2 + int(rng.random() * 4)))
@@ -298,7 +300,9 @@ def _email(name: str, rng: Random) -> str:
     base = _ascii_letters(name) or "info"
     sep = ("", ".", "_")[int(rng.random() * 3)]
     word = HANDLE_WORDS[int(rng.random() * len(HANDLE_WORDS))]
-    return f"{base}{sep}{word}{int(rng.random() * 9000) + 100}@{EMAIL_DOMAINS[int(rng.random() * len(EMAIL_DOMAINS))]}"
+    number = int(rng.random() * 9000) + 100
+    domain = EMAIL_DOMAINS[int(rng.random() * len(EMAIL_DOMAINS))]
+    return f"{base}{sep}{word}{number}@{domain}"
 
 
 def _styles(rng: Random, habit: str, spanish: bool) -> tuple[str, ...]:

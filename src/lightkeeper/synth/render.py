@@ -178,7 +178,7 @@ def _start_date(day: float, rng: Random, language: str, country: str) -> str:
 
 
 def _slots(
-    op: Operator, tpl: Template, persona: Persona, city: City, day: float, rng: Random, text: str
+    op: Operator, tpl: Template, persona: Persona, city: City, day: float, *, rng: Random, text: str
 ) -> dict[str, str]:
     hour, price = _price(op, tpl, city, rng)
     slots = {"_n": persona.name, "_c": city.name, "_p": price, "_h": str(hour)}
@@ -299,6 +299,7 @@ def _footer(
     site: Site,
     city: City,
     world: World,
+    *,
     rng: Random,
     hubs: list[str],
     phones: list[str],
@@ -408,13 +409,13 @@ def render_ad(
     title_fmt = tpl.title
     if op.emoji and rng.random() < 0.4:
         title_fmt = f"{title_fmt} {op.emoji[int(rng.random() * len(op.emoji))]}"
-    slots = _slots(op, tpl, persona, city, day, rng, body_fmt + title_fmt)
+    slots = _slots(op, tpl, persona, city, day, rng=rng, text=body_fmt + title_fmt)
     slots["_k"] = ("\n" if "\n" in joiner else " | ").join(lines)
     if phone_text and op.title_phone and rng.random() < op.title_phone:
         title_fmt += " {_q}"
         slots["_q"] = phone_text
     hubs: list[str] = []
-    suffix = _footer(op, site, city, world, rng, hubs, phones)
+    suffix = _footer(op, site, city, world, rng=rng, hubs=hubs, phones=phones)
     images, hub_images = _images(op, persona.images, world, rng)
     ad: dict[str, Any] = {
         "id": ad_id,

@@ -191,10 +191,7 @@ def companion_template(label: str, voice: Voice, rng: Random, *, pooled: bool = 
         draft.add("massage_rates" if voice.massage else "rates")
     draft.maybe("closing", 0.6, keep=0.9)
     _boilerplate(draft, voice.language, rng, 0.45)
-    if voice.massage:
-        title_key = "title_massage"
-    else:
-        title_key = f"title_{person}"
+    title_key = "title_massage" if voice.massage else f"title_{person}"
     title = draft.realise(bank[title_key][int(rng.random() * len(bank[title_key]))])
     lead = draft.realise(bank["contact"][int(rng.random() * len(bank["contact"]))])
     return _finish(draft, label=label, language=voice.language, title=title, lead=lead, rng=rng)
