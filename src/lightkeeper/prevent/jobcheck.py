@@ -180,7 +180,7 @@ def _signs(text: str, catalogue: Catalogue, lang: str) -> tuple[WarningSign, ...
 def _sign(ind: Indicator, evidence: str, lang: str) -> WarningSign:
     return WarningSign(
         code=ind.code,
-        name=ind.name,
+        name=ind.name_in(lang),
         severity=severity(ind.contribution),
         explanation=ind.text_in("explain", lang) or ind.description,
         verify=ind.text_in("verify", lang),

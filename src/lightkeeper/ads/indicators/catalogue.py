@@ -39,7 +39,7 @@ _CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,47}$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$|^any$")
 _TEXT_FIELDS = ("name", "description")
 _LIST_MAPS = ("patterns", "regex")
-_TEXT_MAPS = ("explain", "verify")
+_TEXT_MAPS = ("explain", "verify", "names")
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,6 +62,7 @@ class Indicator:
     description: str = ""
     explain: Mapping[str, str] = field(default_factory=dict)  # lang -> plain-language text
     verify: Mapping[str, str] = field(default_factory=dict)  # lang -> what to check
+    names: Mapping[str, str] = field(default_factory=dict)  # lang -> name in that language
     enabled: bool = True
 
     @property
@@ -72,6 +73,10 @@ class Indicator:
     def param(self, name: str, default: float) -> float:
         """A numeric parameter of the detector, or `default` when the catalogue sets none."""
         return float(self.params.get(name, default))
+
+    def name_in(self, lang: str) -> str:
+        """The indicator's name in `lang`, or its (English) name."""
+        return self.names.get(lang) or self.name
 
     def text_in(self, kind: str, lang: str) -> str:
         """The `explain` or `verify` text in `lang`, falling back to English, else ''."""
@@ -355,6 +360,7 @@ def _indicator(
         description=str(entry.get("description", "")).strip(),
         explain=_text_map(entry, "explain", where, code),
         verify=_text_map(entry, "verify", where, code),
+        names=_text_map(entry, "names", where, code),
         enabled=enabled,
     )
 
