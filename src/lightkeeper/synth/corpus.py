@@ -135,9 +135,14 @@ def _next_operator(label: str, world: World, rng: Random, tally: _Tally, room: i
         deceptive = tally.deceptive_ads < DECEPTIVE_SHARE * (tally.job_ads + 1)
         if deceptive:
             size = network_size(rng, min(world.cap, 80)) - 1
+            # A large recruiter may not tip the batch's mix: cap it by what is left to fill.
+            left = DECEPTIVE_SHARE * JOB_SHARE * (tally.ads + room) - tally.deceptive_ads
         else:
             size = 1 + int(rng.random() ** 2 * 6)
-        return new_job(label, world=world, rng=rng, deceptive=deceptive, size=min(size, room))
+            left = (1 - DECEPTIVE_SHARE) * JOB_SHARE * (tally.ads + room) - tally.job_ads
+            left += tally.deceptive_ads
+        size = max(1, min(size, room, int(left)))
+        return new_job(label, world=world, rng=rng, deceptive=deceptive, size=size)
     independent = rng.random() < INDEPENDENT_SHARE
     if independent:
         size = (1, 1, 1, 1, 2, 2, 3)[int(rng.random() * 7)]

@@ -229,12 +229,26 @@ def _typo(sentences: list[str], rng: Random) -> list[str]:
     return sentences
 
 
+def _drop_word(sentences: list[str], rng: Random) -> list[str]:
+    i = int(rng.random() * len(sentences))
+    words = sentences[i].split(" ")
+    # Only a plain inner word: never a slot, never the words that end the sentence.
+    j = 1 + int(rng.random() * max(1, len(words) - 2))
+    if len(words) > 4 and words[j].isalpha():
+        sentences[i] = " ".join(words[:j] + words[j + 1 :])
+    return sentences
+
+
 def _sentences(op: Operator, tpl: Template, rng: Random, *, contact: bool) -> list[str]:
     sentences: tuple[str, ...] | list[str] = tpl.sentences
-    if rng.random() < 0.3:
-        sentences = _swap_word(list(sentences), SYNONYMS[tpl.language], rng)
-    if rng.random() < 0.18:
-        sentences = _typo(list(sentences), rng)
+    r = rng.random()
+    if r < 0.45:  # small edits between re-posts: a synonym, a typo, a dropped word
+        if r < 0.25:
+            sentences = _swap_word(list(sentences), SYNONYMS[tpl.language], rng)
+        elif r < 0.37:
+            sentences = _typo(list(sentences), rng)
+        else:
+            sentences = _drop_word(list(sentences), rng)
     keep = tpl.keep
     at = tpl.contact_at if contact else -1
     chosen: list[str] = []
@@ -246,10 +260,14 @@ def _sentences(op: Operator, tpl: Template, rng: Random, *, contact: bool) -> li
             chosen.append(text)
     if contact and at >= len(sentences):
         chosen.append("{_k}")
-    if len(chosen) > 5 and rng.random() < 0.2:
-        j = int(rng.random() * len(chosen))
-        if chosen[j] != "{_k}":
-            del chosen[j]
+    r = rng.random()
+    if len(chosen) > 5 and r < 0.28:
+        j = int(rng.random() * (len(chosen) - 1))
+        if r < 0.2:
+            if chosen[j] != "{_k}":
+                del chosen[j]
+        else:  # two sentences pasted the other way round
+            chosen[j], chosen[j + 1] = chosen[j + 1], chosen[j]
     if op.emoji and rng.random() < 0.5:
         j = int(rng.random() * len(chosen))
         chosen[j] = f"{chosen[j]} {op.emoji[int(rng.random() * len(op.emoji))]}"
