@@ -34,7 +34,7 @@ def ad(
     currency="USD",
     persona=None,
 ):
-    row = {name: None for name in ADS_SCHEMA.names}
+    row = dict.fromkeys(ADS_SCHEMA.names)
     row.update(
         id=f"ad{n}",
         version=1,
