@@ -52,8 +52,29 @@ _URL_HINT = re.compile(r"https?://|www\.", re.IGNORECASE)
 _AGE_AFTER = frozenset({"yo", "y/o", "years", "yrs", "year", "años", "anos", "añitos"})
 _AGE_BEFORE = frozenset({"age", "edad", "aged"})
 _DIGIT_WORDS = frozenset(
-    "zero one two three four five six seven eight nine cero uno dos tres cuatro cinco seis "
-    "siete ocho nueve oh".split()
+    [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "cero",
+        "uno",
+        "dos",
+        "tres",
+        "cuatro",
+        "cinco",
+        "seis",
+        "siete",
+        "ocho",
+        "nueve",
+        "oh",
+    ]
 )
 _MASKED = frozenset({"email", "url", "handle", "price", "phone", "age", "number"})
 _SLOT_ORDER = ("phone", "email", "handle", "url", "price", "age", "name", "city", "number", "text")
@@ -124,16 +145,16 @@ def build_template(members: Sequence[Member], *, representative: int = 0) -> Tem
         return Template(text="", slots={})
     rep = members[representative]
     rep_keys = list(rep.keys[:MAX_SENTENCES])
+    position: dict[int, int] = {}
+    for j, key in enumerate(rep_keys):
+        position.setdefault(key, j)
     sentences = [_SentenceVotes() for _ in rep_keys]
-    matcher: SequenceMatcher[int] = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(rep_keys)
     for index, member in enumerate(members):
         if index == representative:
             for votes, text in zip(sentences, rep.sentences, strict=False):
                 votes.same.append(text)
-            continue
-        matcher.set_seq1(list(member.keys[:MAX_SENTENCES]))
-        _vote(sentences, member, matcher.get_opcodes())
+        else:
+            _vote(sentences, member, position)
     cities = {m.city.lower() for m in members if m.city}
     slots: dict[str, Counter[str]] = {}
     pieces: list[str] = []
@@ -159,19 +180,32 @@ class _SentenceVotes:
         return len(self.same) + len(self.other)
 
 
-def _vote(
-    sentences: list[_SentenceVotes],
-    member: Member,
-    opcodes: list[tuple[str, int, int, int, int]],
-) -> None:
-    for tag, i1, i2, j1, j2 in opcodes:
-        if tag == "equal":
-            for offset in range(j2 - j1):
-                sentences[j1 + offset].same.append(member.sentences[i1 + offset])
-        elif tag == "replace":
-            # Pair sentences in order; extra ones on either side count as missing/inserted.
-            for offset in range(min(i2 - i1, j2 - j1)):
-                sentences[j1 + offset].other.append(member.sentences[i1 + offset])
+def _vote(sentences: list[_SentenceVotes], member: Member, position: dict[int, int]) -> None:
+    """Record how `member` writes each representative sentence.
+
+    Sentences with a representative sentence's key vote "same"; the others are paired, in
+    order, with the representative sentences this member lacks between the same two matched
+    neighbours (what a diff would call a replacement) and vote "other".
+    """
+    texts = member.sentences[:MAX_SENTENCES]
+    matched = [position.get(key, -1) for key in member.keys[:MAX_SENTENCES]]
+    seen: set[int] = set()
+    pending: list[str] = []
+    previous = -1
+    for text, j in [*zip(texts, matched, strict=True), ("", len(sentences))]:
+        if j < 0 or j in seen or j <= previous:
+            if j < len(sentences):
+                pending.append(text)
+            continue
+        if pending:
+            gap = [k for k in range(previous + 1, j) if k not in seen]
+            for k, other in zip(gap, pending, strict=False):
+                sentences[k].other.append(other)
+            pending = []
+        if j < len(sentences):
+            sentences[j].same.append(text)
+            seen.add(j)
+        previous = j
 
 
 def _sentence_text(
@@ -181,12 +215,11 @@ def _sentence_text(
     if not votes.other and not _MAYBE_MASKED.search(rep_sentence):
         return rep_sentence
     rep_tokens = tokens(rep_sentence)
-    has_masked = any(t.kind in _MASKED for t in rep_tokens)
-    if not votes.other and not has_masked:
+    if not votes.other and not any(t.kind in _MASKED for t in rep_tokens):
         return rep_sentence
     words = _WordVotes(rep_tokens)
     for text in votes.same:
-        words.add_same(text, tokens(text) if has_masked else [])
+        words.add_same(text)
     if votes.other:
         matcher: SequenceMatcher[str] = SequenceMatcher(None, autojunk=False)
         matcher.set_seq2([t.key for t in rep_tokens])
@@ -206,16 +239,18 @@ class _WordVotes:
         self.values: list[list[str]] = [[] for _ in rep]
         self.inserted: list[list[str]] = [[] for _ in range(len(rep) + 1)]
 
-    def add_same(self, text: str, toks: list[Token]) -> None:
+    def add_same(self, text: str) -> None:
         """A member with the same sentence key: it agrees everywhere; masked values differ."""
         for j in range(len(self.rep)):
             self.agree[j] += 1
         masked_rep = [j for j, t in enumerate(self.rep) if t.kind in _MASKED]
-        masked_own = [t for t in toks if t.kind in _MASKED]
-        for j, tok in zip(masked_rep, masked_own, strict=False):
-            self.values[j].append(text[tok.start : tok.end])
+        if masked_rep:
+            for j, value in zip(masked_rep, _masked_values(text), strict=False):
+                self.values[j].append(value)
 
-    def add(self, text: str, toks: list[Token], opcodes: list[tuple[str, int, int, int, int]]) -> None:
+    def add(
+        self, text: str, toks: list[Token], opcodes: Sequence[tuple[str, int, int, int, int]]
+    ) -> None:
         """A member whose sentence differs: aligned word by word."""
         for tag, i1, i2, j1, j2 in opcodes:
             if tag == "equal":
@@ -312,6 +347,13 @@ def _value_kind(value: str, cities: set[str] | frozenset[str]) -> str:
     if _NAME.match(value) and all(w[:1].isupper() for w in value.split()):
         return "name"
     return "text"
+
+
+def _masked_values(text: str) -> list[str]:
+    """The masked values of a sentence in order (phones, prices, ...), as written."""
+    if not _MAYBE_MASKED.search(text):
+        return []
+    return [text[t.start : t.end] for t in tokens(text) if t.kind in _MASKED]
 
 
 def masked_form(sentence: str) -> str:

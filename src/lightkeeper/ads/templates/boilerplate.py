@@ -27,6 +27,7 @@ import pyarrow as pa
 from lightkeeper.ads.templates.shingles import I64, U64, mix64, tokenise
 
 F64 = npt.NDArray[np.float64]
+_RING = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +35,9 @@ class BoilerplateOptions:
     """How boilerplate is learned; the defaults need no list of known sentences."""
 
     min_ads: int = 5
-    max_coherence: float = 0.25
-    sample: int = 24
-    rounds: int = 3
+    min_contexts: float = 5.0
+    sample: int = 16
+    rounds: int = 2
     seed_sentences: Sequence[str] = field(default_factory=tuple)
 
 
@@ -46,7 +47,7 @@ class Boilerplate:
 
     hashes: U64
     ad_counts: I64
-    coherence: F64
+    related: F64  # share of sampled pairs of its ads that are otherwise related
 
     def contains(self, hashes: U64) -> npt.NDArray[np.bool_]:
         """Whether each of `hashes` is boilerplate."""
@@ -84,16 +85,17 @@ def learn_boilerplate(
     counts = np.bincount(inc.sentence, minlength=len(inc.hashes))
     candidates = np.flatnonzero(counts >= max(2, options.min_ads))
     flagged = seeds.copy()
-    coherence = np.ones(len(candidates), dtype=np.float64)
+    related = np.ones(len(candidates), dtype=np.float64)
     if len(candidates):
         sample_ad, sample_sentence = _sample(inc, candidates, ad_keys, options.sample)
         for _ in range(max(1, options.rounds)):
-            coherence = _coherence(inc, candidates, sample_ad, sample_sentence, flagged)
-            flagged = seeds | _mask(len(inc.hashes), candidates[coherence <= options.max_coherence])
+            related = _related_share(inc, candidates, sample_ad, sample_sentence, flagged)
+            spread = related * options.min_contexts <= 1.0
+            flagged = seeds | _mask(len(inc.hashes), candidates[spread])
     ids = np.flatnonzero(flagged)
-    coherence_of = np.ones(len(inc.hashes), dtype=np.float64)
-    coherence_of[candidates] = coherence
-    return Boilerplate(hashes=inc.hashes[ids], ad_counts=counts[ids], coherence=coherence_of[ids])
+    related_of = np.ones(len(inc.hashes), dtype=np.float64)
+    related_of[candidates] = related
+    return Boilerplate(hashes=inc.hashes[ids], ad_counts=counts[ids], related=related_of[ids])
 
 
 def _mask(size: int, ids: I64) -> npt.NDArray[np.bool_]:
@@ -124,9 +126,7 @@ def _seed_ids(inc: _Incidence, seed_sentences: Sequence[str]) -> npt.NDArray[np.
     return flagged
 
 
-def _sample(
-    inc: _Incidence, candidates: I64, ad_keys: U64, size: int
-) -> tuple[I64, I64]:
+def _sample(inc: _Incidence, candidates: I64, ad_keys: U64, size: int) -> tuple[I64, I64]:
     """Up to `size` ads per candidate sentence, chosen by a hash of (sentence, ad key)."""
     is_candidate = _mask(len(inc.hashes), candidates)
     rows = np.flatnonzero(is_candidate[inc.sentence])
@@ -141,33 +141,64 @@ def _sample(
     return ad[keep], sentence[keep]
 
 
-def _coherence(
+def _related_share(
     inc: _Incidence,
     candidates: I64,
     sample_ad: I64,
     sample_sentence: I64,
     excluded: npt.NDArray[np.bool_],
 ) -> F64:
-    """Coherence of each candidate sentence given the sentences excluded so far."""
+    """For each candidate sentence, the share of sampled ad pairs that are otherwise related.
+
+    Pairs are each sampled ad with the next `_RING` ads of the same sentence's sample (a ring),
+    which estimates the share over all pairs without listing them. Two ads are related when
+    at least half the other sentences of the shorter one (not this sentence, not boilerplate
+    found so far) are also in the other one.
+    """
     n_ids = len(inc.hashes)
-    lengths = inc.ad_start[sample_ad + 1] - inc.ad_start[sample_ad]
-    owner = np.repeat(np.arange(len(sample_ad)), lengths)
-    others = _ranges(inc.ad_start[sample_ad], lengths)
-    other_sentence = inc.sentence[others]
-    keep = ~excluded[other_sentence] & (other_sentence != sample_sentence[owner])
-    owner, other_sentence = owner[keep], other_sentence[keep]
-    subject = sample_sentence[owner]
-    # n[s, t]: how many sampled ads of s contain t; pairs sharing t: n * (n - 1) / 2.
-    _, n_st = np.unique(subject * np.int64(n_ids) + other_sentence, return_counts=True)
-    subject_of_pair = np.unique(subject * np.int64(n_ids) + other_sentence) // n_ids
-    shared = np.bincount(subject_of_pair, weights=n_st * (n_st - 1) / 2.0, minlength=n_ids)
-    m = np.bincount(sample_sentence, minlength=n_ids).astype(np.float64)
-    rest = np.bincount(subject, minlength=n_ids).astype(np.float64)
-    pairs = m * (m - 1) / 2.0
-    mean_shared = np.divide(shared, pairs, out=np.zeros(n_ids), where=pairs > 0)
-    mean_rest = np.divide(rest, m, out=np.zeros(n_ids), where=m > 0)
-    coherence = np.divide(mean_shared, mean_rest, out=np.zeros(n_ids), where=mean_rest > 0)
-    return np.asarray(coherence[candidates], dtype=np.float64)
+    order = np.argsort(sample_sentence, kind="stable")
+    sentence, ad = sample_sentence[order], sample_ad[order]
+    group_start = np.r_[0, np.flatnonzero(np.diff(sentence)) + 1]
+    sizes = np.diff(np.r_[group_start, len(sentence)])
+    start_of = np.repeat(group_start, sizes)
+    size_of = np.repeat(sizes, sizes)
+    position = np.arange(len(sentence)) - start_of
+    lefts: list[I64] = []
+    rights: list[I64] = []
+    for step in range(1, _RING + 1):
+        usable = size_of > step  # a sample of m ads has m-1 distinct partners at most
+        partner = start_of + (position + step) % np.maximum(size_of, 1)
+        lefts.append(np.flatnonzero(usable))
+        rights.append(partner[usable])
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    subject = sentence[left]
+    rest_a, rest_b, shared = _pair_overlap(inc, ad[left], ad[right], subject, excluded)
+    shorter = np.minimum(rest_a, rest_b)
+    related = (shared > 0) & (2 * shared >= shorter)
+    pairs = np.bincount(subject, minlength=n_ids).astype(np.float64)
+    hits = np.bincount(subject, weights=related, minlength=n_ids)
+    share = np.divide(hits, pairs, out=np.zeros(n_ids), where=pairs > 0)
+    return np.asarray(share[candidates], dtype=np.float64)
+
+
+def _pair_overlap(
+    inc: _Incidence, left: I64, right: I64, subject: I64, excluded: npt.NDArray[np.bool_]
+) -> tuple[I64, I64, I64]:
+    """Per pair of ads: how many sentences each has, and how many they share, leaving out
+    the pair's `subject` sentence and the excluded ones."""
+    pairs = len(left)
+    both = np.r_[left, right]
+    lengths = inc.ad_start[both + 1] - inc.ad_start[both]
+    member = np.repeat(np.arange(2 * pairs), lengths)
+    other = inc.sentence[_ranges(inc.ad_start[both], lengths)]
+    keep = ~excluded[other] & (other != subject[member % pairs])
+    member, other = member[keep], other[keep]
+    counts = np.bincount(member, minlength=2 * pairs)
+    # A sentence appears once per ad, so a (pair, sentence) seen twice is shared.
+    code = np.sort((member % pairs) * np.int64(len(inc.hashes)) + other)
+    twice = code[1:][code[1:] == code[:-1]]
+    shared = np.bincount(twice // len(inc.hashes), minlength=pairs)
+    return counts[:pairs], counts[pairs:], shared
 
 
 def _ranges(starts: I64, lengths: I64) -> I64:

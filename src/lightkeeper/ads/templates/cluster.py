@@ -122,7 +122,9 @@ def cluster_templates(
     )
     labels = template_labels(corpus, boiler, n, opts)
     ids_sorted = _template_ids(labels, members)
-    templates, boilerplate_texts = _templates_table(table, labels, ids_sorted, corpus, boiler, opts)
+    templates, boilerplate_texts = _templates_table(
+        table, labels, ids=ids_sorted, corpus=corpus, boiler=boiler, opts=opts
+    )
     template_ids: list[str | None] = [None] * n
     for row, tid in zip(order.tolist(), ids_sorted, strict=True):
         template_ids[row] = tid
@@ -187,10 +189,12 @@ def template_labels(corpus: Corpus, boiler: Boilerplate, n: int, opts: TemplateO
 
 
 def ad_shingles(corpus: Corpus, boiler: Boilerplate, n: int, *, k: int) -> tuple[U64, I64]:
-    """The word shingles of each row, boilerplate sentences left out (see `shingle_hashes`)."""
-    keep = ~boiler.contains(corpus.sentence_hash)[corpus.token_sentence]
-    owner = corpus.sentence_ad[corpus.token_sentence[keep]]
-    return shingle_hashes(corpus.token_hash[keep], owner, n, k=k)
+    """The word shingles of each row, less those inside a boilerplate sentence."""
+    flagged = boiler.contains(corpus.sentence_hash)[corpus.token_sentence]
+    owner = corpus.sentence_ad[corpus.token_sentence]
+    return shingle_hashes(
+        corpus.token_hash, owner, n, k=k, sentence=corpus.token_sentence, boilerplate=flagged
+    )
 
 
 def clusters_of(edges: npt.NDArray[np.int64], n: int) -> I64:
@@ -225,6 +229,7 @@ def _first_rows(labels: I64) -> I64:
 def _templates_table(
     table: pa.Table,
     labels: I64,
+    *,
     ids: list[str | None],
     corpus: Corpus,
     boiler: Boilerplate,

@@ -54,7 +54,7 @@ def _seeded(hashes: U64, seed: int) -> U64:
     # fresh (multiply-shift) permutation of their bits, at a fraction of a full mix's cost.
     salt = mix64(np.array([seed, seed + 1], dtype=np.uint64))
     with np.errstate(over="ignore"):
-        return (hashes ^ salt[0]) * (salt[1] | np.uint64(1))
+        return np.asarray((hashes ^ salt[0]) * (salt[1] | np.uint64(1)), dtype=np.uint64)
 
 
 def _owners(offsets: I64) -> I64:

@@ -38,10 +38,28 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _BLOCK_BITS = 12
 
-SPELLED_DIGITS = (
-    "zero one two three four five six seven eight nine "
-    "cero uno dos tres cuatro cinco seis siete ocho nueve"
-).split()
+SPELLED_DIGITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "cero",
+    "uno",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+]
 
 
 def _byte_classes() -> U8:
@@ -195,9 +213,7 @@ def tokenise(texts: pa.Array) -> Tokenised:
     base = int(offsets[0]) if len(offsets) else 0
     raw = data[base : int(offsets[-1])] if len(offsets) else np.zeros(0, dtype=np.uint8)
     text_start = offsets[:-1] - base
-    n_texts = len(text_start)
     size = len(raw)
-    text_of = np.repeat(np.arange(n_texts, dtype=np.int64), np.diff(offsets))
     lowered = _lowered(raw)
     cls = _classes(raw)
     first = np.zeros(size, dtype=bool)
@@ -205,10 +221,9 @@ def tokenise(texts: pa.Array) -> Tokenised:
     sentence_begin = _sentence_begins(raw, cls, first)
     begins = np.flatnonzero(sentence_begin)
     ends = np.r_[begins[1:], size]
-    words = _words(lowered, cls, sentence_begin, begins)
-    token_sentence, token_hash = words
+    token_sentence, token_hash = _words(lowered, cls, sentence_begin, begins)
     sentence_hash = _sentence_hashes(token_sentence, token_hash, len(begins))
-    owner = text_of[begins] if size else np.zeros(0, dtype=np.int64)
+    owner = np.searchsorted(text_start, begins, side="right") - 1
     return Tokenised(
         sentence_text=owner,
         sentence_start=begins - text_start[owner],
@@ -272,21 +287,26 @@ def _sentence_begins(raw: U8, cls: U8, first: Bools) -> Bools:
     last_byte = np.r_[(raw[1:] & 0xC0) != 0x80, True]
     ends = np.flatnonzero(
         last_byte
-        & (
-            (cls == _BREAK)
-            | ((cls == _END) & ((nxt == _SPACE) | (nxt == _BREAK) | next_first))
-        )
+        & ((cls == _BREAK) | ((cls == _END) & ((nxt == _SPACE) | (nxt == _BREAK) | next_first)))
     )
     if len(ends) == 0:
         return begin
-    solid = np.flatnonzero((cls != _SPACE) & (cls != _BREAK))
-    after = np.searchsorted(solid, ends, side="right")
-    found = after < len(solid)
-    candidate = solid[after[found]]
+    solid = (cls != _SPACE) & (cls != _BREAK)
+    run_starts = np.flatnonzero(solid & np.r_[True, ~solid[:-1]])
+    following = np.minimum(ends + 1, size - 1)
+    after = np.searchsorted(run_starts, ends, side="right")
+    found = (after < len(run_starts)) | solid[following]
+    ends = ends[found]
+    candidate = np.where(
+        solid[following[found]],
+        following[found],
+        run_starts[np.minimum(after[found], len(run_starts) - 1)],
+    )
     text_starts = np.flatnonzero(first)
     same_text = np.searchsorted(text_starts, candidate, side="right") == np.searchsorted(
-        text_starts, ends[found], side="right"
+        text_starts, ends, side="right"
     )
+    same_text &= candidate > ends
     begin[candidate[same_text]] = True
     return begin
 
@@ -294,58 +314,91 @@ def _sentence_begins(raw: U8, cls: U8, first: Bools) -> Bools:
 def _words(lowered: U8, cls: U8, sentence_begin: Bools, begins: I64) -> tuple[I64, U64]:
     """The masked word tokens in text order: (sentence, hash) of each."""
     size = len(cls)
+    empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     if size == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+        return empty
     chunk_byte = (cls != _SPACE) & (cls != _BREAK)
     chunk_begin = chunk_byte & (np.r_[True, ~chunk_byte[:-1]] | sentence_begin)
     word_byte = (cls == _WORD) | (cls == _DIGIT)
     boundary = sentence_begin | chunk_begin
-    word_begin = word_byte & (np.r_[True, ~word_byte[:-1]] | boundary)
-    word_last = word_byte & (np.r_[~word_byte[1:], True] | np.r_[boundary[1:], True])
-    starts = np.flatnonzero(word_begin)
-    stops = np.flatnonzero(word_last) + 1
-    hashes = sequence_hashes(lowered.astype(np.uint64) + np.uint64(1), starts, stops)
-    digit_at = np.flatnonzero(cls == _DIGIT)
-    with_digit = np.searchsorted(digit_at, stops) > np.searchsorted(digit_at, starts)
-    number = with_digit | np.isin(hashes, _SPELLED)
-    hashes[number] = _NUMBER
-    # A chunk with @ or :// (or starting www.) is one email, handle or URL token.
-    kind, chunk_starts = _special_chunks(lowered, cls, chunk_begin, chunk_byte)
-    special_word = kind[np.searchsorted(chunk_starts, starts, side="right") - 1] != 0
-    positions = np.r_[starts[~special_word], chunk_starts[kind != 0]]
-    values = np.r_[hashes[~special_word], _KIND_HASH[kind[kind != 0]]]
-    order = np.argsort(positions, kind="stable")
-    positions, values = positions[order], values[order]
-    sentence = np.searchsorted(begins, positions, side="right") - 1
-    # Consecutive numbers are one slot (a phone written in groups, digits between words).
-    repeat = np.r_[False, (values[1:] == _NUMBER) & (values[:-1] == _NUMBER)]
-    repeat &= np.r_[False, sentence[1:] == sentence[:-1]]
-    return sentence[~repeat], values[~repeat]
-
-
-def _special_chunks(
-    lowered: U8, cls: U8, chunk_begin: Bools, chunk_byte: Bools
-) -> tuple[npt.NDArray[np.int64], I64]:
-    """Per whitespace chunk: 0 plain, 1 email, 2 handle, 3 URL; and the chunks' first bytes."""
-    starts = np.flatnonzero(chunk_begin)
+    starts = np.flatnonzero(word_byte & (np.r_[True, ~word_byte[:-1]] | boundary))
     if len(starts) == 0:
-        return np.zeros(0, dtype=np.int64), starts
+        return empty
+    stops = np.flatnonzero(word_byte & np.r_[~word_byte[1:] | boundary[1:], True]) + 1
+    # Segments [starts[i], starts[i+1]) hold word i and the separators after it; separators
+    # are zeroed so the segment sums below only see the word's own bytes.
+    hashes = _segment_hashes(lowered, word_byte, starts, stops - starts)
+    digit_word = np.zeros(len(starts), dtype=bool)
+    digit_word[np.searchsorted(starts, np.flatnonzero(cls == _DIGIT), side="right") - 1] = True
+    hashes[digit_word | np.isin(hashes, _SPELLED)] = _NUMBER
+    sentence = _owner_of(begins, starts)
+    # A chunk with @ or :// (or starting www.) is one email, handle or URL token: the chunk's
+    # first word takes the kind's hash and its other words go.
+    keep = np.ones(len(starts), dtype=bool)
+    chunk_starts = np.flatnonzero(chunk_begin)
+    kind = _special_chunks(lowered, cls, chunk_starts, chunk_byte)
+    special = np.flatnonzero(kind)
+    if len(special):
+        chunk_ends = np.r_[chunk_starts[1:], size][special]
+        lo = np.searchsorted(starts, chunk_starts[special])
+        hi = np.searchsorted(starts, chunk_ends)
+        has_word = hi > lo
+        inside = _ranges(lo[has_word], (hi - lo)[has_word])
+        keep[inside] = False
+        keep[lo[has_word]] = True
+        hashes[lo[has_word]] = _KIND_HASH[kind[special[has_word]]]
+    # Consecutive numbers are one slot (a phone written in groups, digits between words).
+    keep &= ~(
+        np.r_[False, (hashes[1:] == _NUMBER) & (hashes[:-1] == _NUMBER)]
+        & np.r_[False, sentence[1:] == sentence[:-1]]
+    )
+    return sentence[keep], hashes[keep]
+
+
+def _owner_of(begins: I64, positions: I64) -> I64:
+    """Index of the segment (begun at sorted `begins`) holding each sorted position."""
+    increments = np.bincount(np.searchsorted(positions, begins), minlength=len(positions) + 1)[
+        : len(positions)
+    ]
+    return np.cumsum(increments) - 1
+
+
+def _ranges(starts: I64, lengths: I64) -> I64:
+    """Concatenation of arange(start, start + length) for each pair, vectorised."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + (np.arange(total) - offsets)
+
+
+def _segment_hashes(data: U8, word_byte: Bools, starts: I64, lengths: I64) -> U64:
+    """`sequence_hashes` of the words starting at `starts` (bytes outside words are skipped)."""
+    values = data.astype(np.uint64)
+    values += np.uint64(1)
+    np.multiply(values, word_byte, out=values, casting="unsafe")
+    with np.errstate(over="ignore"):
+        np.multiply(values, _leading_powers(_POLY, len(values)), out=values)
+        sums = np.add.reduceat(values, starts)
+        shifted = sums * _powers(_inverse64(_POLY), starts)
+        return mix64(shifted + lengths.astype(np.uint64) * _GOLDEN)
+
+
+def _special_chunks(lowered: U8, cls: U8, starts: I64, chunk_byte: Bools) -> I64:
+    """Per whitespace chunk (begun at `starts`): 0 plain, 1 email, 2 handle, 3 URL."""
     n = len(starts)
 
-    def chunks_with(marks: Bools) -> Bools:
-        where = np.flatnonzero(marks & chunk_byte)
+    def chunks_with(where: I64) -> Bools:
         hit = np.zeros(n, dtype=bool)
-        hit[np.searchsorted(starts, where, side="right") - 1] = True
+        hit[np.searchsorted(starts, where[chunk_byte[where]], side="right") - 1] = True
         return hit
 
-    has_at = chunks_with(cls == _AT)
+    has_at = chunks_with(np.flatnonzero(cls == _AT))
     at_first = cls[starts] == _AT
-    colon = lowered == ord(":")
-    slash = lowered == ord("/")
-    scheme = np.zeros(len(lowered), dtype=bool)
-    if len(lowered) > 2:
-        scheme[:-2] = colon[:-2] & slash[1:-1] & slash[2:]
-    has_scheme = chunks_with(scheme)
+    colon = np.flatnonzero(lowered[:-2] == ord(":")) if len(lowered) > 2 else starts[:0]
+    has_scheme = chunks_with(
+        colon[(lowered[colon + 1] == ord("/")) & (lowered[colon + 2] == ord("/"))]
+    )
     www = np.zeros(n, dtype=bool)
     ok = starts + 3 < len(lowered)
     probe = starts[ok]
@@ -359,7 +412,7 @@ def _special_chunks(
     kind[has_scheme | www] = 3
     kind[has_at & ~at_first & (kind == 0)] = 1
     kind[has_at & at_first & (kind == 0)] = 2
-    return kind, starts
+    return kind
 
 
 _KIND_HASH = np.array([0, _EMAIL, _HANDLE, _URL], dtype=np.uint64)
@@ -379,12 +432,25 @@ def word_hashes(words: list[str]) -> U64:
 _SPELLED = np.sort(word_hashes(SPELLED_DIGITS))
 
 
-def shingle_hashes(tokens: U64, owner: I64, n_owners: int, *, k: int) -> tuple[U64, I64]:
+def shingle_hashes(
+    tokens: U64,
+    owner: I64,
+    n_owners: int,
+    *,
+    k: int,
+    sentence: I64 | None = None,
+    boilerplate: Bools | None = None,
+) -> tuple[U64, I64]:
     """Hashes of the k-word shingles of each owner's token sequence, grouped by owner.
 
     `tokens` must be grouped by `owner` (non-decreasing). Returns (hashes, offsets) where owner j's
     shingles are hashes[offsets[j]:offsets[j+1]]. An owner with 1..k-1 tokens gets one shingle of
     all its tokens, so short texts still compare; an owner with none gets no shingle.
+
+    With `sentence` (the sentence of each token) and `boilerplate` (whether that sentence is
+    boilerplate), shingles lying wholly inside one boilerplate sentence are left out: what
+    unrelated ads paste says nothing, but which sentences an ad strings together, in which
+    order, does (shingles across two sentences stay).
     """
     count = len(tokens)
     if count == 0:
@@ -402,6 +468,9 @@ def shingle_hashes(tokens: U64, owner: I64, n_owners: int, *, k: int) -> tuple[U
     first = np.r_[True, owner[1:] != owner[:-1]]
     short = first & (per_owner[owner] < k)
     keep = full | short
+    if sentence is not None and boilerplate is not None:
+        last = np.minimum(np.arange(count) + np.where(short, per_owner[owner], k) - 1, count - 1)
+        keep &= ~(boilerplate & (sentence[last] == sentence))
     hashes = mix64(combined[keep])
     offsets = np.zeros(n_owners + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner[keep], minlength=n_owners), out=offsets[1:])
