@@ -82,7 +82,7 @@ def test_several_personas_on_one_phone(cat):
 
 def test_personas_fall_back_to_the_network_summary(cat):
     rows = [ad(i, "n1") for i in range(3)] + [ad(9, "n2", phones=("+1",))]
-    ads = pa.Table.from_pylist(rows).drop_columns(["personas"])
+    ads = pa.Table.from_pylist(rows).drop_columns(["personas", "title", "body"])  # no texts
     networks = pa.table(
         {
             "network_id": ["n1", "n2"],
@@ -156,3 +156,18 @@ def test_thresholds_come_from_the_catalogue(tmp_path):
     rows = [ad(0, "n", site="a"), ad(1, "n", site="b")]
     assert "NET_MULTI_SITE" not in run(rows, load_catalogue())[0]["n"]
     assert "NET_MULTI_SITE" in run(rows, load_catalogue(user))[0]["n"]
+
+
+def test_personas_found_in_the_texts_and_hub_phones_left_out(cat):
+    hub = "+18005550100"
+    texts = ["Hi, I'm Ana, call me", "Hi, I'm Bea, call me", "Hi, I'm Cleo, call me"]
+    rows = [ad(i, "n1", phones=("+17135550100", hub)) for i in range(3)]
+    for row, text in zip(rows, texts, strict=True):
+        row["body"], row["personas"] = text, None
+    ads = pa.Table.from_pylist(rows).drop_columns(["personas"])
+    own = pa.table({"network_id": ["n1"], "phones": [["+17135550100"]]})
+    found = network_indicators(ads, own, network_index(ads, own), catalogue=cat)
+    assert found[0]["NET_PERSONAS_PER_PHONE"].startswith("+17135550100 used by 3 personas")
+    hub_only = pa.table({"network_id": ["n1"], "phones": [[]]})
+    found = network_indicators(ads, hub_only, network_index(ads, hub_only), catalogue=cat)
+    assert "NET_PERSONAS_PER_PHONE" not in found[0]

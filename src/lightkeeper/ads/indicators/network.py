@@ -6,9 +6,11 @@ through several cities in a short period, posting across several sites, high vol
 far below the median of the same city. Each detector reads its thresholds from the catalogue's
 `params`, and returns per network an evidence text an analyst can check.
 
-Personas per ad come from an ads column `personas` (list of names) or `persona` when the
-linking stage provides one; otherwise the network's own `personas` and `phones` lists are used
-(several personas and fewer phones than personas).
+Personas per ad come from an ads column `personas` (list of names) or `persona` when given,
+else from the linking stage's persona finder (`lightkeeper.ads.link.personas`); only without
+those are the network's own `personas` and `phones` lists used (several personas and fewer
+phones than personas). Phones the network summary leaves out (hub identifiers such as a site's
+support line) are not counted.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def _ad_personas(
         return parents, codes, names
     persona = _column(ads, "persona")
     if persona is None:
-        return None
+        return _found_personas(ads, net_of_ad)
     codes, names = _codes(persona)
     ok = np.asarray(pc.is_valid(persona).to_numpy(zero_copy_only=False), dtype=bool) & (
         net_of_ad >= 0
@@ -98,8 +100,34 @@ def _ad_personas(
     return np.nonzero(ok)[0], codes[ok], names
 
 
+def _found_personas(
+    ads: pa.Table, net_of_ad: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[str | None]] | None:
+    try:
+        from lightkeeper.ads.link.personas import ad_personas
+    except ImportError:  # pragma: no cover - the linking stage ships with Lightkeeper
+        return None
+    if not {"title", "body"} <= set(ads.column_names):
+        return None
+    texts = pa.table(
+        {
+            name: pc.cast(_column(ads, name) or pa.nulls(ads.num_rows), pa.string())
+            for name in ("title", "body", "city", "location")
+        }
+    )
+    table = pa.table({"personas": ad_personas(texts)})
+    _, codes, names, parents = _list_pairs(table, "personas", net_of_ad)
+    return parents, codes, names
+
+
+def _listed_phones(networks: pa.Table) -> list[set[str]] | None:
+    """Each network's own phones (hubs left out) when the summary lists them."""
+    phones = _column(networks, "phones")
+    return None if phones is None else [set(p or ()) for p in phones.to_pylist()]
+
+
 def _identity_links(
-    ads: pa.Table, net_of_ad: np.ndarray, *, by_phone: bool
+    ads: pa.Table, networks: pa.Table, net_of_ad: np.ndarray, *, by_phone: bool
 ) -> dict[int, tuple[str, list[str]]] | None:
     """Per network, the phone with most personas (or persona with most phones), with the others."""
     personas = _ad_personas(ads, net_of_ad)
@@ -115,9 +143,12 @@ def _identity_links(
     by_ad: dict[int, list[int]] = defaultdict(list)
     for ad, code in zip(p_ads.tolist(), p_codes.tolist(), strict=True):
         by_ad[ad].append(code)
+    listed = _listed_phones(networks)
     groups: dict[tuple[int, int], set[int]] = defaultdict(set)
     for ad, phone in zip(ph_ads.tolist(), ph_codes.tolist(), strict=True):
         net = int(net_of_ad[ad])
+        if net < 0 or (listed is not None and ph_names[phone] not in listed[net]):
+            continue
         for persona in by_ad.get(ad, ()):
             key, other = (phone, persona) if by_phone else (persona, phone)
             groups[(net, key)].add(other)
@@ -141,7 +172,7 @@ def personas_per_phone(
 ) -> dict[int, str]:
     """Networks where one phone advertises at least `min_personas` names."""
     least = int(ind.param("min_personas", 3))
-    links = _identity_links(ads, net_of_ad, by_phone=True)
+    links = _identity_links(ads, networks, net_of_ad, by_phone=True)
     if links is not None:
         return {
             net: f"{phone} used by {len(names)} personas: {_names(names)}"
@@ -160,7 +191,7 @@ def phones_per_persona(
 ) -> dict[int, str]:
     """Networks where one persona appears with at least `min_phones` phone numbers."""
     least = int(ind.param("min_phones", 3))
-    links = _identity_links(ads, net_of_ad, by_phone=False)
+    links = _identity_links(ads, networks, net_of_ad, by_phone=False)
     if links is not None:
         return {
             net: f"{persona} used with {len(phones)} phones: {_names(phones)}"
