@@ -83,12 +83,15 @@ def mse(
         DEFAULT_ALPHA,
         estimate_population,
         plot_candidates,
+        plot_format,
         read_capture_table,
         read_records,
         render_text,
         result_to_dict,
     )
 
+    if plot is not None:
+        plot_format(plot)  # fail before the bootstrap, not after it
     if records:
         table = read_records(input_path, list_col=list_col, key_col=key_col)
     else:

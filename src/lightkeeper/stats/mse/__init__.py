@@ -38,7 +38,7 @@ from lightkeeper.stats.mse.estimate import (
     fit_model,
 )
 from lightkeeper.stats.mse.existence import ModelCheck
-from lightkeeper.stats.mse.plot import plot_candidates
+from lightkeeper.stats.mse.plot import plot_candidates, plot_format
 from lightkeeper.stats.mse.report import render_text, result_to_dict
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "parse_records",
     "permute_lists",
     "plot_candidates",
+    "plot_format",
     "read_capture_table",
     "read_records",
     "remove_noninformative_lists",

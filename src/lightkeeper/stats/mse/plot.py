@@ -17,14 +17,20 @@ FORMATS = {".png": "png", ".svg": "svg"}
 LABEL_LIMIT = 70
 
 
+def plot_format(path: Path) -> str:
+    """The chart format for ``path``: ``"png"`` or ``"svg"``; ConfigError for other suffixes."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ConfigError(f"The plot file must end in .png or .svg, not '{path.suffix}'.")
+    return fmt
+
+
 def plot_candidates(result: MSEResult, path: Path) -> Path:
     """Write the candidate-model chart to ``path`` (PNG or SVG, chosen by the suffix).
 
     Raises ConfigError for another suffix and OutputError when the file cannot be written.
     """
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ConfigError(f"The plot file must end in .png or .svg, not '{path.suffix}'.")
+    fmt = plot_format(path)
     # Figure without pyplot: no global state, no GUI backend, safe in worker processes.
     from matplotlib.figure import Figure
 
