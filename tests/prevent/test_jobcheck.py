@@ -7,7 +7,13 @@ import json
 import pytest
 
 from lightkeeper.errors import ConfigError, InputError
-from lightkeeper.prevent import check_job, hotlines_for, job_check_json, job_check_text
+from lightkeeper.prevent import (
+    check_job,
+    hotlines_for,
+    job_check_json,
+    job_check_text,
+    job_offer_scores,
+)
 
 DECEPTIVE = (
     "URGENT! Hiring girls aged 18-25 for hostess work in Europe. Free flight and housing, "
@@ -122,5 +128,12 @@ def test_json_form_is_serialisable():
 def test_text_form_escapes_the_offer():
     offer = "Hiring [bold]now[/bold], send your passport [link=http://x]here[/link]"
     text = job_check_text(check_job(offer, country="US"))
-    assert "[bold]now[/bold]" in text or "passport [link=http://x]here" in text
+    assert "[link=http://x]here[/link]" in text  # printed as written, not read as markup
     assert "1-888-373-7888" in text and "233733" in text
+
+
+def test_batch_scores_equal_single_checks():
+    texts = [DECEPTIVE, LEGIT, SPANISH_OFFER, None]
+    scores = job_offer_scores(texts)
+    assert scores[:3] == [check_job(t).score for t in texts[:3]]
+    assert scores[3] == 0.0

@@ -16,13 +16,16 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import pyarrow as pa
+
 from lightkeeper.ads.indicators.catalogue import Catalogue, Indicator, load_catalogue
-from lightkeeper.ads.indicators.match import ABSENT_EVIDENCE, match_text
+from lightkeeper.ads.indicators.match import ABSENT_EVIDENCE, Found, match_ads, match_text
 from lightkeeper.errors import ConfigError, InputError
 
 MAX_CHARS = 100_000
@@ -125,8 +128,8 @@ def check_job(
     if lang not in ADVICE:
         raise ConfigError(f"unknown language {lang!r}; use one of {', '.join(sorted(ADVICE))}")
     cat = catalogue or _default_catalogue()
-    signs = _signs(text, cat, lang)
-    score = _probability(cat.intercept("job") + sum(s.weight for s in signs)) if signs else 0.0
+    signs = _signs(match_text(text, catalogue=cat, job_offer=True), cat, lang)
+    score = _score(signs, cat)
     level = _level(score, signs)
     return JobCheck(
         level=level,
@@ -163,11 +166,30 @@ def detect_language(text: str) -> str:
     return "es" if len(_SPANISH.findall(text)) > len(_ENGLISH.findall(text)) else "en"
 
 
-def _signs(text: str, catalogue: Catalogue, lang: str) -> tuple[WarningSign, ...]:
+def job_offer_scores(
+    texts: Sequence[str | None], *, catalogue: Catalogue | None = None
+) -> list[float]:
+    """The `check_job` score of many offers at once (for benchmarks and batch screening)."""
+    cat = catalogue or _default_catalogue()
+    table = pa.table(
+        {"title": pa.nulls(len(texts), pa.string()), "body": pa.array(texts, pa.string())}
+    )
+    return [
+        _score(_signs(found, cat, "en"), cat)
+        for found in match_ads(table, catalogue=cat, job_offer=True)
+    ]
+
+
+def _score(signs: tuple[WarningSign, ...], catalogue: Catalogue) -> float:
+    if not signs:
+        return 0.0
+    return _probability(catalogue.intercept("job") + sum(s.weight for s in signs))
+
+
+def _signs(found: Found, catalogue: Catalogue, lang: str) -> tuple[WarningSign, ...]:
     relevant = {
         ind.code: ind for ind in catalogue.active(level="ad") if ind.family in ("labour", "both")
     }
-    found = match_text(text, catalogue=catalogue, job_offer=True)
     signs = [
         _sign(relevant[code], evidence, lang)
         for code, evidence in found.items()

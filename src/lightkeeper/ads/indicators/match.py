@@ -123,13 +123,14 @@ def _as_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values
 
 
-def match_ads(ads: pa.Table, *, catalogue: Catalogue) -> list[Found]:
+def match_ads(ads: pa.Table, *, catalogue: Catalogue, job_offer: bool | None = None) -> list[Found]:
     """The ad-level indicators found in each row of `ads` (title, body, ages), with evidence.
 
     Returns one dict per row, code -> evidence snippet (at most 120 characters), in catalogue
-    order. Missing columns are treated as empty.
+    order. Missing columns are treated as empty. `job_offer=True` reads every row as a job
+    offer (False as none); None decides from each ad's words.
     """
-    return _match(ads, compile_matcher(catalogue), job_offer=None)
+    return _match(ads, compile_matcher(catalogue), job_offer=job_offer)
 
 
 def match_text(
@@ -162,7 +163,9 @@ def _match(ads: pa.Table, matcher: Matcher, *, job_offer: bool | None) -> list[F
             dtype=bool,
         )
     else:
-        job = np.full(len(texts), job_offer, dtype=bool)
+        # an empty text is no offer at all, whatever the caller says
+        lengths = pc.utf8_length(pc.utf8_trim_whitespace(texts)).to_numpy(zero_copy_only=False)
+        job = np.asarray(lengths, dtype=np.int64) > 0 if job_offer else np.zeros(len(texts), bool)
     if matcher.any_group is not None:
         _mark_group(lower, texts, matcher.any_group, found, rows=None)
     if matcher.job_group is not None and job.any():
