@@ -52,14 +52,15 @@ _HOMOGLYPHS = {
 }
 _KEYCAP_TEN = "\U0001f51f"
 _LAST_SCANNED = 0x20000  # every code point with a digit value lies in the BMP or the SMP
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_COMMON_MARK_SET = frozenset(_COMMON_MARKS)
 _MARK_NEAR_DIGIT_RE = re.compile(r"[0-9][\ufe0f\u200d]|[\ufe0f\u200d][0-9]")
 
 
 @dataclass(frozen=True, slots=True)
 class _UnicodeFolding:
     table: dict[int, str | None]  # str.translate table
-    triggers: frozenset[str]  # characters whose presence calls for the translation
+    triggers: frozenset[str]  # characters whose presence calls for folding
 
 
 def _digit_text(char: str) -> str | None:
@@ -95,7 +96,7 @@ def _unicode_folding() -> _UnicodeFolding:
     table.update({ord(char): None for char in _DELETED})
     table.update({ord(char): latin for char, latin in _HOMOGLYPHS.items()})
     table[ord(_KEYCAP_TEN)] = "10"
-    triggers = frozenset(chr(code) for code in table) - frozenset(_COMMON_MARKS)
+    triggers = frozenset(chr(code) for code in table) - _COMMON_MARK_SET
     return _UnicodeFolding(table=table, triggers=triggers)
 
 
@@ -104,11 +105,14 @@ def _fold_unicode(text: str) -> str:
     if text.isascii():
         return text
     folding = _unicode_folding()
-    for match in _NON_ASCII_RE.finditer(text):
-        if not folding.triggers.isdisjoint(match.group()):
-            return text.translate(folding.table)
-    if _MARK_NEAR_DIGIT_RE.search(text) is not None:
-        return text.translate(folding.table)
+    others = set(_NON_ASCII_RE.findall(text))
+    present = others & folding.triggers
+    if others & _COMMON_MARK_SET and _MARK_NEAR_DIGIT_RE.search(text) is not None:
+        present |= others & _COMMON_MARK_SET
+    # A few distinct characters to replace at most: str.replace per character is far cheaper
+    # than str.translate (or a regex class of all digit-like characters) over the whole text.
+    for char in present:
+        text = text.replace(char, folding.table[ord(char)] or "")
     return text
 
 

@@ -112,6 +112,11 @@ _UNIT_SUFFIX_RE = re.compile(
     )""",
     re.VERBOSE,  # matched on lower-cased text: IGNORECASE is slow on long alternations
 )
+# A US state or Canadian province code in capitals just before five digits: a ZIP code.
+_ZIP_PREFIX_RE = re.compile(
+    r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|"
+    r"NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR)[ \t]+\Z"
+)
 _SUFFIX_WINDOW = 24
 _LEADING_WORD_RE = re.compile(r"[^\W\d_]+")
 _UNIT_WORDS = _word_set(
@@ -181,19 +186,21 @@ def _phones_in_chain(text: str, start: int, end: int, region: str) -> list[str]:
         return []
     before = text[max(0, start - 6) : start]
     plus = "+" in before and _PLUS_RE.search(before) is not None
-    # Most chains that get here are dates, ids and postal codes with no valid window at all:
-    # drop them before looking at their context.
-    if not _has_valid_window(digits, region, plus):
+    # Many chains that get here (dates, postal codes) cannot be a phone by their lengths alone:
+    # drop them before looking at their context. Ids can: their context drops them before any
+    # parsing, which is the expensive step.
+    if not _has_plausible_window(digits, region, plus):
         return []
-    kinds = _group_kinds(text, start, end, digits, parts[2:-1:2])
-    return [phone for _, phone in _chain_phones(digits, kinds, region, plus)]
+    seps = tuple(parts[2:-1:2])
+    kinds = _group_kinds(text, start, end, digits, seps)
+    return [phone for _, phone in _chain_phones(digits, seps, kinds, region, plus)]
 
 
 _GROUP_SPLIT_RE = re.compile(r"([0-9]+)")
 
 
 def _group_kinds(
-    text: str, start: int, end: int, digits: tuple[str, ...], seps: list[str]
+    text: str, start: int, end: int, digits: tuple[str, ...], seps: tuple[str, ...]
 ) -> tuple[int, ...]:
     """One of _KEEP, _DECOY, _SENTENCE, _ITEM per group, from the separators and the context."""
     kinds = [_KEEP] + [_KEEP if len(sep) == 1 else _separator_kind(sep) for sep in seps]
@@ -210,10 +217,15 @@ def _separator_kind(sep: str) -> int:
 
 
 def _decoy_indexes(
-    text: str, start: int, end: int, digits: tuple[str, ...], seps: list[str]
+    text: str, start: int, end: int, digits: tuple[str, ...], seps: tuple[str, ...]
 ) -> set[int]:
     """Indexes of the groups of a chain that are ids, money, units, ages, dates or measurements."""
     excluded = _prefix_decoys(text, start, digits)
+    if len(digits[0]) == 5 and _ZIP_PREFIX_RE.search(text, max(0, start - 4), start):
+        excluded.add(0)  # "Houston, TX 77002": a ZIP code, maybe with its "-1234"
+        if len(digits) > 1 and len(digits[1]) == 4 and seps[0] == "-":
+            excluded.add(1)
+    excluded.update(_round_the_clock_indexes(digits, seps))
     last = len(digits) - 1
     if len(digits[last]) <= _MAX_UNIT_GROUP and _is_followed_by_unit(text, end):
         excluded.add(last)
@@ -222,6 +234,15 @@ def _decoy_indexes(
         excluded.update(_date_indexes(digits, seps))
         excluded.update(_measurement_indexes(digits, seps))
     return excluded
+
+
+def _round_the_clock_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[int]:
+    """The groups of "24/7" (also "24-7"), which ads write next to their numbers."""
+    found: set[int] = set()
+    for index in range(len(digits) - 1):
+        if digits[index] == "24" and digits[index + 1] == "7" and seps[index].strip() in "/-":
+            found.update((index, index + 1))
+    return found
 
 
 def _prefix_decoys(text: str, start: int, digits: tuple[str, ...]) -> set[int]:
@@ -277,7 +298,7 @@ def _is_unit_word(word: str) -> bool:
     return len(word) <= 3 and (word.islower() or word.isupper())
 
 
-def _date_indexes(digits: tuple[str, ...], seps: list[str]) -> set[int]:
+def _date_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[int]:
     """Groups forming dates "2024-05-12", "12/05/2024", "5.12.24" (the last only alone).
 
     `seps[i]` joins `digits[i]` and `digits[i + 1]`.
@@ -305,7 +326,7 @@ def _is_date(first: str, middle: str, last: str, *, two_digit_year: bool) -> boo
     return day_month and (_is_year(last) or (two_digit_year and len(last) == 2))
 
 
-def _measurement_indexes(digits: tuple[str, ...], seps: list[str]) -> set[int]:
+def _measurement_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[int]:
     """Groups of body measurements "34-24-36", unless the same separator continues the run."""
     found: set[int] = set()
     for index in range(len(digits) - 2):
@@ -329,26 +350,44 @@ def _is_measurement(bust: str, waist: str, hips: str) -> bool:
 
 @lru_cache(maxsize=1 << 14)
 def _chain_phones(
-    digits: tuple[str, ...], kinds: tuple[int, ...], region: str, plus: bool
+    digits: tuple[str, ...], seps: tuple[str, ...], kinds: tuple[int, ...], region: str, plus: bool
 ) -> tuple[tuple[int, str], ...]:
     """(first group index, E.164) of the phones of a chain, in order.
 
-    Segments run between decoys and sentence breaks. In each, windows are first sought inside
-    list items (between _ITEM separators), then across them for the groups still free.
+    `seps[i]` joins `digits[i]` and `digits[i + 1]`. Segments run between decoys and sentence
+    breaks. In each, windows are sought in three passes, each taking only groups still free:
+    inside list items (between _ITEM separators); then *clean* windows, whose ends fall where
+    the separator changes ("77096 4-0-3-9-8-4-9-4-2-1": the number starts after the zip code,
+    not inside the dashes); then any window.
     """
     found: list[tuple[int, str]] = []
-    used = [kind == _DECOY for kind in kinds]
+    chain = _Chain(digits, seps, region, [kind == _DECOY for kind in kinds])
     for first, last in _spans(kinds, (_DECOY, _SENTENCE)):
         segment_plus = plus and first == 0
         if any(kinds[index] == _ITEM for index in range(first + 1, last)):
             for item_first, item_last in _spans(kinds[:last], (_DECOY, _SENTENCE, _ITEM), first):
-                found.extend(
-                    _greedy_phones(
-                        digits, item_first, item_last, region, plus=segment_plus, used=used
-                    )
-                )
-        found.extend(_greedy_phones(digits, first, last, region, plus=segment_plus, used=used))
+                found.extend(_greedy_phones(chain, item_first, item_last, plus=segment_plus))
+        found.extend(_greedy_phones(chain, first, last, plus=segment_plus, clean_only=True))
+        found.extend(_greedy_phones(chain, first, last, plus=segment_plus))
     return tuple(sorted(found))
+
+
+@dataclass(slots=True)
+class _Chain:
+    """A chain under search: its groups, separators and which groups phones already took."""
+
+    digits: tuple[str, ...]
+    seps: tuple[str, ...]
+    region: str
+    used: list[bool]
+
+    def is_clean(self, first: int, last: int, begin: int, end: int) -> bool:
+        """Whether window [first, last) of segment [begin, end) ends where separators change."""
+        if last - first < 2:
+            return True
+        seps = self.seps
+        left = first == begin or seps[first - 1] != seps[first]
+        return left and (last == end or seps[last - 1] != seps[last - 2])
 
 
 def _spans(
@@ -369,51 +408,63 @@ def _spans(
 
 
 def _greedy_phones(
-    digits: tuple[str, ...], first: int, last: int, region: str, *, plus: bool, used: list[bool]
+    chain: _Chain, begin: int, end: int, *, plus: bool, clean_only: bool = False
 ) -> list[tuple[int, str]]:
-    """Phones among free groups digits[first:last]: at each group, the longest valid window."""
+    """Phones among free groups [begin, end): at each group, the longest valid window."""
     found: list[tuple[int, str]] = []
-    index = first
-    while index < last:
-        if used[index]:
+    index = begin
+    while index < end:
+        if chain.used[index]:
             index += 1
             continue
-        phone, count = _longest_phone_at(
-            digits, index, last, region, plus=plus and index == 0, used=used
-        )
+        bounds = (begin, end) if clean_only else None
+        phone, count = _longest_phone_at(chain, index, end, plus=plus and index == 0, clean=bounds)
         if phone is None:
             index += 1
             continue
         found.append((index, phone))
-        used[index : index + count] = [True] * count
+        chain.used[index : index + count] = [True] * count
         index += count
     return found
 
 
 def _longest_phone_at(
-    digits: tuple[str, ...], index: int, last: int, region: str, *, plus: bool, used: list[bool]
+    chain: _Chain, index: int, end: int, *, plus: bool, clean: tuple[int, int] | None
 ) -> tuple[str | None, int]:
-    """The longest valid phone made of free groups from `index`, and how many groups it took."""
-    end = index
+    """The longest valid phone made of free groups from `index`, and how many groups it took.
+
+    With `clean` (the segment bounds), only clean windows count. Windows read as a country
+    code without "+" are tried only when no other reading of any length works.
+    """
+    digits = chain.digits
+    last = index
     total = 0
-    while end < last and not used[end] and total + len(digits[end]) <= _MAX_WINDOW:
-        total += len(digits[end])
-        end += 1
-    while end > index and total >= _MIN_DIGITS:
-        window = digits[index:end]
-        if _is_plausible_window(window):
-            lead = len(window[0]) if _country_code_may_lead(window) else 0
-            phone = _phone_for("".join(window), region, plus, lead)
+    while last < end and not chain.used[last] and total + len(digits[last]) <= _MAX_WINDOW:
+        total += len(digits[last])
+        last += 1
+    windows: list[tuple[str, ...]] = []
+    while last > index and total >= _MIN_DIGITS:
+        window = digits[index:last]
+        if _is_plausible_window(window) and (
+            clean is None or chain.is_clean(index, last, clean[0], clean[1])
+        ):
+            windows.append(window)
+        last -= 1
+        total -= len(digits[last])
+    for allow_country_code in (False, True):
+        for window in windows:
+            lead = len(window[0]) if allow_country_code and _country_code_may_lead(window) else 0
+            if allow_country_code and not lead:
+                continue
+            phone = _phone_for("".join(window), chain.region, plus, lead)
             if phone is not None:
-                return phone, end - index
-        end -= 1
-        total -= len(digits[end])
+                return phone, len(window)
     return None, 0
 
 
 @lru_cache(maxsize=1 << 14)
-def _has_valid_window(digits: tuple[str, ...], region: str, plus: bool) -> bool:
-    """Whether any run of consecutive groups is a valid phone (decoys not yet considered)."""
+def _has_plausible_window(digits: tuple[str, ...], region: str, plus: bool) -> bool:
+    """Whether any run of consecutive groups could be a phone, judged without parsing."""
     for first in range(len(digits)):
         total = 0
         for last in range(first, len(digits)):
@@ -424,7 +475,7 @@ def _has_valid_window(digits: tuple[str, ...], region: str, plus: bool) -> bool:
                 continue
             window = digits[first : last + 1]
             lead = len(window[0]) if _country_code_may_lead(window) else 0
-            if _phone_for("".join(window), region, plus and first == 0, lead) is not None:
+            if _may_be_phone("".join(window), region, plus and first == 0, lead):
                 return True
     return False
 
@@ -477,9 +528,34 @@ def _phone_for(digits: str, region: str, plus: bool, lead: int) -> str | None:
     return None
 
 
+def _may_be_phone(digits: str, region: str, plus: bool, lead: int) -> bool:
+    """Whether `_phone_for` could find a phone in the digits: its tests without the parsing."""
+    if plus:
+        return _is_international_length(digits)
+    if region != _UNKNOWN_REGION and _is_plausible_national(digits, region):
+        return True
+    if digits.startswith("011"):
+        return _is_international_length(digits[3:])
+    if digits.startswith("00"):
+        return _is_international_length(digits[2:])
+    if len(digits) == 11 and digits.startswith("1"):
+        return True
+    return (
+        lead in (2, 3)
+        and int(digits[:lead]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+        and _is_international_length(digits)
+    )
+
+
+def _is_international_length(digits: str) -> bool:
+    """Country code and national number together: 8 digits (small islands) to 15, or 16 for
+    the old Mexican "+52 1"."""
+    return _MIN_DIGITS + 1 <= len(digits) <= _MAX_DIGITS + 1
+
+
 def _international(digits: str) -> str | None:
     """E.164 for digits that start with a country code, or None."""
-    if not _MIN_DIGITS + 1 <= len(digits) <= _MAX_DIGITS + 1:
+    if not _is_international_length(digits):
         return None
     phone = _valid_e164("+" + digits, _UNKNOWN_REGION)
     if phone is None and digits.startswith("521") and len(digits) == 13:
