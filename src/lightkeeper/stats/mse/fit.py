@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import NamedTuple, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,7 @@ REL_TOL = 1e-13
 STEP_TOL = 1e-10
 STATIONARY_STEP = 1e-6
 ETA_LIMIT = 700.0
+BLOCK_ELEMENTS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -124,22 +125,76 @@ def fit_batch(
 
     Rows whose maximum likelihood estimate does not exist drift towards the boundary and stop
     at ``max_iter`` with ``converged`` False, as glm would; callers check existence first.
+    Work is done only on columns some row uses, in blocks that bound the memory.
     """
+    used = np.flatnonzero(masks.columns.any(axis=0))
+    basis = _Basis.of(layout, used)
+    block = max(1, BLOCK_ELEMENTS // (used.size * used.size))
+    parts = [
+        _fit_block(
+            basis,
+            counts[lo : lo + block],
+            masks.cells[lo : lo + block],
+            masks.columns[lo : lo + block][:, used],
+            beta0=None if beta0 is None else beta0[lo : lo + block][:, used],
+            max_iter=max_iter,
+        )
+        for lo in range(0, counts.shape[0], block)
+    ]
+    beta = np.zeros((counts.shape[0], layout.n_columns))
+    beta[:, used] = np.concatenate([p.beta for p in parts])
+    return BatchFit(
+        beta=beta,
+        mu=np.concatenate([p.mu for p in parts]),
+        deviance=np.concatenate([p.deviance for p in parts]),
+        converged=np.concatenate([p.converged for p in parts]),
+        stationary=np.concatenate([p.stationary for p in parts]),
+        intercept_var=np.concatenate([p.intercept_var for p in parts]),
+    )
+
+
+class _Basis(NamedTuple):
+    """The design restricted to the columns a batch uses, and its row outer products."""
+
+    design: FloatArray
+    outer: FloatArray
+
+    @property
+    def k(self) -> int:
+        return int(self.design.shape[1])
+
+    @classmethod
+    def of(cls, layout: Layout, used: npt.NDArray[np.intp]) -> _Basis:
+        if used.size == layout.n_columns:
+            return cls(layout.design, layout.outer)
+        q = layout.n_columns
+        flat = (used[:, None] * q + used[None, :]).reshape(-1)
+        return cls(np.ascontiguousarray(layout.design[:, used]), layout.outer[:, flat])
+
+
+def _fit_block(
+    basis: _Basis,
+    counts: npt.NDArray[np.int64],
+    cells: BoolArray,
+    cols: BoolArray,
+    *,
+    beta0: FloatArray | None,
+    max_iter: int,
+) -> BatchFit:
     y = counts.astype(np.float64)
-    w = masks.cells.astype(np.float64)
-    cols = masks.columns
-    beta = _start(layout, y, w, cols) if beta0 is None else np.where(cols, beta0, 0.0)
+    w = cells.astype(np.float64)
+    beta = _start(basis, y, w, cols) if beta0 is None else np.where(cols, beta0, 0.0)
     converged = np.zeros(y.shape[0], dtype=bool)
     stationary = np.zeros(y.shape[0], dtype=bool)
-    dev = _deviance(y, _mu(layout, beta, w), w)
+    dev = _deviance(y, _mu(basis, beta, w), w)
     todo = np.arange(y.shape[0])
     for _ in range(max_iter):
         if todo.size == 0:
             break
         b, yy, ww, cc = beta[todo], y[todo], w[todo], cols[todo]
-        mu = _mu(layout, b, ww)
-        step = _newton_step(layout, yy, mu, ww, cc)
-        new_b, new_dev = _halve_until_better(layout, yy, ww, beta=b, step=step, dev=dev[todo])
+        mu = _mu(basis, b, ww)
+        step = _newton_step(basis, yy, mu, ww, cc)
+        new_b, new_dev = _halve_until_better(basis, yy, ww, beta=b, step=step, dev=dev[todo])
         change = np.abs(new_dev - dev[todo]) / (np.abs(new_dev) + 0.1)
         still = np.max(np.abs(step), axis=1) < STATIONARY_STEP
         done = (change < REL_TOL) | (np.max(np.abs(new_b - b), axis=1) < STEP_TOL)
@@ -147,14 +202,14 @@ def fit_batch(
         converged[todo[done]] = True
         stationary[todo] = still
         todo = todo[~done]
-    mu = _mu(layout, beta, w)
+    mu = _mu(basis, beta, w)
     return BatchFit(
         beta=beta,
         mu=mu,
         deviance=_deviance(y, mu, w),
         converged=converged,
         stationary=stationary,
-        intercept_var=_intercept_var(layout, mu, cols),
+        intercept_var=_intercept_var(basis, mu, cols),
     )
 
 
@@ -166,17 +221,17 @@ def poisson_loglik(counts: npt.NDArray[np.int64], fit: BatchFit, cells: BoolArra
     return np.asarray(np.sum(np.where(cells, terms, 0.0), axis=1), dtype=np.float64)
 
 
-def _start(layout: Layout, y: FloatArray, w: FloatArray, cols: BoolArray) -> FloatArray:
+def _start(basis: _Basis, y: FloatArray, w: FloatArray, cols: BoolArray) -> FloatArray:
     # glm's start: one weighted least-squares step from mu = y + 0.1.
     mu0 = (y + 0.1) * w
     z = np.log(y + 0.1) + (y - mu0) / (y + 0.1)
-    hess = _hessian(layout, mu0, cols)
-    rhs = np.where(cols, (mu0 * z * w) @ layout.design, 0.0)
+    hess = _hessian(basis, mu0, cols)
+    rhs = np.where(cols, (mu0 * z * w) @ basis.design, 0.0)
     return _solve(hess, rhs)
 
 
-def _mu(layout: Layout, beta: FloatArray, w: FloatArray) -> FloatArray:
-    eta = np.clip(beta @ layout.design.T, -ETA_LIMIT, ETA_LIMIT)
+def _mu(basis: _Basis, beta: FloatArray, w: FloatArray) -> FloatArray:
+    eta = np.clip(beta @ basis.design.T, -ETA_LIMIT, ETA_LIMIT)
     return np.asarray(np.exp(eta) * w, dtype=np.float64)
 
 
@@ -186,9 +241,9 @@ def _deviance(y: FloatArray, mu: FloatArray, w: FloatArray) -> FloatArray:
     return np.asarray(2.0 * np.sum(w * (ratio - (y - mu)), axis=1), dtype=np.float64)
 
 
-def _hessian(layout: Layout, mu: FloatArray, cols: BoolArray) -> FloatArray:
-    q = layout.n_columns
-    hess = (mu @ layout.outer).reshape(-1, q, q)
+def _hessian(basis: _Basis, mu: FloatArray, cols: BoolArray) -> FloatArray:
+    q = basis.k
+    hess = (mu @ basis.outer).reshape(-1, q, q)
     keep = cols[:, :, None] & cols[:, None, :]
     hess = np.where(keep, hess, 0.0)
     diag = np.arange(q)
@@ -197,14 +252,14 @@ def _hessian(layout: Layout, mu: FloatArray, cols: BoolArray) -> FloatArray:
 
 
 def _newton_step(
-    layout: Layout, y: FloatArray, mu: FloatArray, w: FloatArray, cols: BoolArray
+    basis: _Basis, y: FloatArray, mu: FloatArray, w: FloatArray, cols: BoolArray
 ) -> FloatArray:
-    grad = np.where(cols, ((y - mu) * w) @ layout.design, 0.0)
-    return _solve(_hessian(layout, mu, cols), grad)
+    grad = np.where(cols, ((y - mu) * w) @ basis.design, 0.0)
+    return _solve(_hessian(basis, mu, cols), grad)
 
 
 def _halve_until_better(
-    layout: Layout,
+    basis: _Basis,
     y: FloatArray,
     w: FloatArray,
     *,
@@ -215,7 +270,7 @@ def _halve_until_better(
     # Newton on a Poisson log-likelihood can overshoot far from the optimum (a new term
     # with a large effect); halving the step until the deviance does not rise keeps it safe.
     new_beta = beta + step
-    new_dev = _deviance(y, _mu(layout, new_beta, w), w)
+    new_dev = _deviance(y, _mu(basis, new_beta, w), w)
     for _ in range(MAX_HALVINGS):
         worse = ~np.isfinite(new_dev) | (new_dev > dev + 1e-10 * (np.abs(dev) + 1.0))
         if not np.any(worse):
@@ -223,13 +278,13 @@ def _halve_until_better(
         step = np.where(worse[:, None], step / 2.0, step)
         idx = np.flatnonzero(worse)
         new_beta[idx] = beta[idx] + step[idx]
-        new_dev[idx] = _deviance(y[idx], _mu(layout, new_beta[idx], w[idx]), w[idx])
+        new_dev[idx] = _deviance(y[idx], _mu(basis, new_beta[idx], w[idx]), w[idx])
     return new_beta, new_dev
 
 
-def _intercept_var(layout: Layout, mu: FloatArray, cols: BoolArray) -> FloatArray:
-    hess = _hessian(layout, mu, cols)
-    unit = np.zeros((mu.shape[0], layout.n_columns))
+def _intercept_var(basis: _Basis, mu: FloatArray, cols: BoolArray) -> FloatArray:
+    hess = _hessian(basis, mu, cols)
+    unit = np.zeros((mu.shape[0], basis.k))
     unit[:, 0] = 1.0
     return np.asarray(_solve(hess, unit)[:, 0], dtype=np.float64)
 
