@@ -118,6 +118,9 @@ _ZIP_PREFIX_RE = re.compile(
     r"NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR)[ \t]+\Z"
 )
 _SUFFIX_WINDOW = 24
+_LINK_WINDOW = 80
+_LINK_RE = re.compile(r"https?:|www\.|\.[a-z]{2,12}/|[?&][a-z_]*=|@")
+_PHONE_LINK_RE = re.compile(r"wa\.me/|whatsapp|tel:|callto:|sms:|phone=|telefono=|tel=")
 _LEADING_WORD_RE = re.compile(r"[^\W\d_]+")
 _UNIT_WORDS = _word_set(
     "hh hr hrs hour hours hora horas min mins minutes minutos yo am pm lb lbs kg kgs cm ft dd "
@@ -226,14 +229,26 @@ def _decoy_indexes(
         if len(digits) > 1 and len(digits[1]) == 4 and seps[0] == "-":
             excluded.add(1)
     excluded.update(_round_the_clock_indexes(digits, seps))
+    if start > 0 and not text[start - 1].isspace() and _is_inside_link(text, start):
+        excluded.add(0)
     last = len(digits) - 1
-    if len(digits[last]) <= _MAX_UNIT_GROUP and _is_followed_by_unit(text, end):
+    if text[end : end + 1] == "@" or (
+        len(digits[last]) <= _MAX_UNIT_GROUP and _is_followed_by_unit(text, end)
+    ):
         excluded.add(last)
     # Dates and measurements repeat one separator: "12/05/2024", "34-24-36".
     if any(seps[index] == seps[index + 1] for index in range(len(seps) - 1)):
         excluded.update(_date_indexes(digits, seps))
         excluded.update(_measurement_indexes(digits, seps))
     return excluded
+
+
+def _is_inside_link(text: str, start: int) -> bool:
+    """Whether the chain starts inside a web address or an email ("site.example/post/7134567890"),
+    other than a phone link ("wa.me/17135550123", "tel:+1...")."""
+    before = text[max(0, start - _LINK_WINDOW) : start]
+    token = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+    return _LINK_RE.search(token) is not None and _PHONE_LINK_RE.search(token) is None
 
 
 def _round_the_clock_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[int]:
