@@ -27,6 +27,7 @@ MAX_TOKENS = 200  # per sentence, so a huge or repeated text cannot make alignme
 MAX_SENTENCES = 200  # per member
 MAX_VALUES = 50
 MAX_VALUE_CHARS = 200
+MAX_TEXT_CHARS = 5000  # a template longer than this is cut (with an ellipsis)
 
 _WORD = r"(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)"
 _NUMBERS = (
@@ -163,6 +164,8 @@ def build_template(members: Sequence[Member], *, representative: int = 0) -> Tem
             continue  # most members lack this sentence: not part of the common text
         pieces.append(_sentence_text(rep.sentences[j], votes, cities, slots))
     text = "".join(pieces).strip()
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS].rstrip() + " …"
     return Template(text=text, slots={k: _top_values(v) for k, v in _ordered(slots)})
 
 

@@ -2,17 +2,19 @@
 
 Site disclaimers and stock sentences ("No law enforcement.", "Fees are for time and
 companionship only.") appear in the ads of many unrelated advertisers; if they counted as text,
-two short ads sharing three of them would look like one template. A template's own sentences are
-frequent too (an operator posts hundreds of ads), so frequency alone cannot tell them apart.
+two short ads sharing three of them would look like one template. A template's own sentences
+are frequent too (an operator posts hundreds of ads), so frequency alone cannot tell them apart.
 
-What tells them apart is the company a sentence keeps. For a frequent sentence s, take a sample
-of the ads containing it and ask how much of the *rest* of their text they share: ads of one
-template share most of their other sentences, ads that merely paste the same disclaimer share
-next to nothing. The measure, `coherence(s)`, is the mean number of other sentences shared by
-two sampled ads divided by the mean number of other sentences of an ad (0: unrelated ads,
-1: identical ads). A sentence found in at least `min_ads` ads with coherence at most
-`max_coherence` is boilerplate. Sentences of a disclaimer block keep each other company, so
-the measure is computed again with the boilerplate found so far left out, for a few rounds.
+What tells them apart is whether the ads holding a sentence are otherwise related. For each
+sentence s found in at least `min_ads` ads, a sample of those ads is drawn and pairs of them are
+compared on the rest of their text: their other sentences, less the ones that come with s
+nearly always (s's block: the other lines of a pasted disclaimer, or the other core sentences of
+a template), compared by *shape* (the sentence with its capitalised words, such as names and
+cities, blanked), so that two ads of one template whose persona or city changed still match.
+A pair is related when at least half the rest of the shorter ad is also in the other ad. If
+only a share r of the sampled pairs are related, the ads of s fall into about 1/r unrelated
+groups; s is boilerplate when that is at least `min_contexts`. The count is taken again with
+the boilerplate found so far left out, for `rounds` rounds.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ import pyarrow as pa
 from lightkeeper.ads.templates.shingles import I64, U64, mix64, tokenise
 
 F64 = npt.NDArray[np.float64]
-_RING = 2
+Bools = npt.NDArray[np.bool_]
+_RING = 2  # each sampled ad is compared with the next _RING ads of the sample
+_BLOCK_SHARE = 0.8  # a sentence in this share of s's sampled ads belongs to s's block
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +53,7 @@ class Boilerplate:
     ad_counts: I64
     related: F64  # share of sampled pairs of its ads that are otherwise related
 
-    def contains(self, hashes: U64) -> npt.NDArray[np.bool_]:
+    def contains(self, hashes: U64) -> Bools:
         """Whether each of `hashes` is boilerplate."""
         if len(self.hashes) == 0:
             return np.zeros(len(hashes), dtype=bool)
@@ -59,12 +63,13 @@ class Boilerplate:
 
 @dataclass(frozen=True, slots=True)
 class _Incidence:
-    """Distinct (ad, sentence) pairs, sorted by ad, with dense sentence ids."""
+    """Distinct (ad, sentence) pairs sorted by ad, with dense sentence and shape ids."""
 
     ad: I64
-    sentence: I64  # dense id 0..U-1
-    hashes: U64  # hash of each dense id (sorted)
-    ad_start: I64  # CSR offsets of each ad's sentences
+    sentence: I64  # dense id 0..U-1 of the exact sentence
+    shape: I64  # dense id of the sentence's shape
+    hashes: U64  # hash of each dense sentence id (sorted)
+    ad_start: I64  # CSR offsets of each ad's pairs
 
 
 def learn_boilerplate(
@@ -72,15 +77,18 @@ def learn_boilerplate(
     sentence_hash: U64,
     ad_keys: U64,
     *,
+    sentence_shape: U64 | None = None,
     options: BoilerplateOptions = BoilerplateOptions(),
 ) -> Boilerplate:
     """The boilerplate sentences among those of a corpus.
 
     `sentence_ad[i]` is the ad (row) of sentence i and `sentence_hash[i]` its key hash (0 for an
-    empty sentence, ignored); `ad_keys` is a stable hash per ad (of its id and version), used to
-    draw the sample of ads per sentence so the result does not depend on row order.
+    empty sentence, ignored); `sentence_shape[i]` its shape hash (see `shingles.Tokenised`;
+    the key itself when None). `ad_keys` is a stable hash per ad (of its id and version), used
+    to draw the sample of ads per sentence so the result does not depend on row order.
     """
-    inc = _incidence(sentence_ad, sentence_hash, len(ad_keys))
+    shape = sentence_hash if sentence_shape is None else sentence_shape
+    inc = _incidence(sentence_ad, sentence_hash, shape, len(ad_keys))
     seeds = _seed_ids(inc, options.seed_sentences)
     counts = np.bincount(inc.sentence, minlength=len(inc.hashes))
     candidates = np.flatnonzero(counts >= max(2, options.min_ads))
@@ -98,25 +106,32 @@ def learn_boilerplate(
     return Boilerplate(hashes=inc.hashes[ids], ad_counts=counts[ids], related=related_of[ids])
 
 
-def _mask(size: int, ids: I64) -> npt.NDArray[np.bool_]:
+def _mask(size: int, ids: I64) -> Bools:
     out = np.zeros(size, dtype=bool)
     out[ids] = True
     return out
 
 
-def _incidence(sentence_ad: I64, sentence_hash: U64, n_ads: int) -> _Incidence:
+def _incidence(sentence_ad: I64, sentence_hash: U64, shape: U64, n_ads: int) -> _Incidence:
     present = sentence_hash != 0
-    ad, hashes = sentence_ad[present], sentence_hash[present]
+    ad, hashes, shapes = sentence_ad[present], sentence_hash[present], shape[present]
     uniques, dense = np.unique(hashes, return_inverse=True)
-    code = np.unique(ad * np.int64(max(1, len(uniques))) + dense)
-    ad_of = code // max(1, len(uniques))
-    sentence_of = code % max(1, len(uniques))
+    width = np.int64(max(1, len(uniques)))
+    code, first = np.unique(ad * width + dense.reshape(-1), return_index=True)
+    _, shape_ids = np.unique(shapes[first], return_inverse=True)
+    ad_of = code // width
     ad_start = np.zeros(n_ads + 1, dtype=np.int64)
     np.cumsum(np.bincount(ad_of, minlength=n_ads), out=ad_start[1:])
-    return _Incidence(ad=ad_of, sentence=sentence_of, hashes=uniques, ad_start=ad_start)
+    return _Incidence(
+        ad=ad_of,
+        sentence=code % width,
+        shape=shape_ids.reshape(-1),
+        hashes=uniques,
+        ad_start=ad_start,
+    )
 
 
-def _seed_ids(inc: _Incidence, seed_sentences: Sequence[str]) -> npt.NDArray[np.bool_]:
+def _seed_ids(inc: _Incidence, seed_sentences: Sequence[str]) -> Bools:
     flagged = np.zeros(len(inc.hashes), dtype=bool)
     if not seed_sentences or len(inc.hashes) == 0:
         return flagged
@@ -127,7 +142,9 @@ def _seed_ids(inc: _Incidence, seed_sentences: Sequence[str]) -> npt.NDArray[np.
 
 
 def _sample(inc: _Incidence, candidates: I64, ad_keys: U64, size: int) -> tuple[I64, I64]:
-    """Up to `size` ads per candidate sentence, chosen by a hash of (sentence, ad key)."""
+    """Up to `size` ads per candidate sentence, chosen by a hash of (sentence, ad key).
+
+    Returned grouped by sentence."""
     is_candidate = _mask(len(inc.hashes), candidates)
     rows = np.flatnonzero(is_candidate[inc.sentence])
     sentence, ad = inc.sentence[rows], inc.ad[rows]
@@ -135,70 +152,96 @@ def _sample(inc: _Incidence, candidates: I64, ad_keys: U64, size: int) -> tuple[
         draw = mix64(ad_keys[ad] ^ inc.hashes[sentence])
     order = np.lexsort((draw, sentence))
     sentence, ad = sentence[order], ad[order]
-    first = np.r_[True, sentence[1:] != sentence[:-1]]
-    start = np.maximum.accumulate(np.where(first, np.arange(len(sentence)), 0))
-    keep = np.arange(len(sentence)) - start < size
+    keep = _rank_in_group(sentence) < size
     return ad[keep], sentence[keep]
 
 
-def _related_share(
-    inc: _Incidence,
-    candidates: I64,
-    sample_ad: I64,
-    sample_sentence: I64,
-    excluded: npt.NDArray[np.bool_],
-) -> F64:
-    """For each candidate sentence, the share of sampled ad pairs that are otherwise related.
+def _rank_in_group(groups: I64) -> I64:
+    """Position of each element within its run of equal values (`groups` sorted)."""
+    first = np.r_[True, groups[1:] != groups[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(groups)), 0))
+    return np.arange(len(groups)) - start
 
-    Pairs are each sampled ad with the next `_RING` ads of the same sentence's sample (a ring),
-    which estimates the share over all pairs without listing them. Two ads are related when
-    at least half the other sentences of the shorter one (not this sentence, not boilerplate
-    found so far) are also in the other one.
-    """
+
+def _related_share(
+    inc: _Incidence, candidates: I64, sample_ad: I64, sample_sentence: I64, excluded: Bools
+) -> F64:
+    """For each candidate sentence, the share of sampled ad pairs that are otherwise related."""
     n_ids = len(inc.hashes)
-    order = np.argsort(sample_sentence, kind="stable")
-    sentence, ad = sample_sentence[order], sample_ad[order]
-    group_start = np.r_[0, np.flatnonzero(np.diff(sentence)) + 1]
-    sizes = np.diff(np.r_[group_start, len(sentence)])
-    start_of = np.repeat(group_start, sizes)
-    size_of = np.repeat(sizes, sizes)
-    position = np.arange(len(sentence)) - start_of
-    lefts: list[I64] = []
-    rights: list[I64] = []
-    for step in range(1, _RING + 1):
-        usable = size_of > step  # a sample of m ads has m-1 distinct partners at most
-        partner = start_of + (position + step) % np.maximum(size_of, 1)
-        lefts.append(np.flatnonzero(usable))
-        rights.append(partner[usable])
-    left, right = np.concatenate(lefts), np.concatenate(rights)
-    subject = sentence[left]
-    rest_a, rest_b, shared = _pair_overlap(inc, ad[left], ad[right], subject, excluded)
-    shorter = np.minimum(rest_a, rest_b)
-    related = (shared > 0) & (2 * shared >= shorter)
+    entry, shape = _rest_shapes(inc, sample_ad, sample_sentence, excluded)
+    left, right = _ring_pairs(sample_sentence)
+    sizes = np.bincount(entry, minlength=len(sample_ad))
+    shared = _shared(entry, shape, left, right, len(sample_ad))
+    rest_left, rest_right = sizes[left], sizes[right]
+    shorter = np.minimum(rest_left, rest_right)
+    # An ad with nothing left besides its block is a copy of the other, as far as we can tell.
+    related = 2 * shared >= shorter
+    subject = sample_sentence[left]
     pairs = np.bincount(subject, minlength=n_ids).astype(np.float64)
     hits = np.bincount(subject, weights=related, minlength=n_ids)
-    share = np.divide(hits, pairs, out=np.zeros(n_ids), where=pairs > 0)
+    share = np.divide(hits, pairs, out=np.ones(n_ids), where=pairs > 0)
     return np.asarray(share[candidates], dtype=np.float64)
 
 
-def _pair_overlap(
-    inc: _Incidence, left: I64, right: I64, subject: I64, excluded: npt.NDArray[np.bool_]
-) -> tuple[I64, I64, I64]:
-    """Per pair of ads: how many sentences each has, and how many they share, leaving out
-    the pair's `subject` sentence and the excluded ones."""
-    pairs = len(left)
-    both = np.r_[left, right]
-    lengths = inc.ad_start[both + 1] - inc.ad_start[both]
-    member = np.repeat(np.arange(2 * pairs), lengths)
-    other = inc.sentence[_ranges(inc.ad_start[both], lengths)]
-    keep = ~excluded[other] & (other != subject[member % pairs])
-    member, other = member[keep], other[keep]
-    counts = np.bincount(member, minlength=2 * pairs)
-    # A sentence appears once per ad, so a (pair, sentence) seen twice is shared.
-    code = np.sort((member % pairs) * np.int64(len(inc.hashes)) + other)
+def _rest_shapes(
+    inc: _Incidence, sample_ad: I64, sample_sentence: I64, excluded: Bools
+) -> tuple[I64, I64]:
+    """(entry, shape) of the rest of each sampled ad: its distinct sentence shapes other than
+    the entry's sentence, the excluded sentences and the sentence's block."""
+    lengths = inc.ad_start[sample_ad + 1] - inc.ad_start[sample_ad]
+    entry = np.repeat(np.arange(len(sample_ad), dtype=np.int64), lengths)
+    rows = _ranges(inc.ad_start[sample_ad], lengths)
+    other = inc.sentence[rows]
+    keep = ~excluded[other] & (other != sample_sentence[entry])
+    entry, shape = entry[keep], inc.shape[rows[keep]]
+    width = np.int64(max(1, int(inc.shape.max(initial=0)) + 1))
+    code = np.unique(entry * width + shape)  # one shape per entry
+    entry, shape = code // width, code % width
+    if len(entry) == 0:
+        return entry, shape
+    # The block: shapes in at least _BLOCK_SHARE of the sentence's sampled ads.
+    subject = sample_sentence[entry]
+    m = np.bincount(sample_sentence, minlength=len(inc.hashes))
+    pair_code = subject * width + shape
+    order = np.argsort(pair_code, kind="stable")
+    sorted_code = pair_code[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_code)) + 1]
+    counts = np.diff(np.r_[starts, len(sorted_code)])
+    in_block = np.repeat(counts >= np.ceil(_BLOCK_SHARE * m[subject[order][starts]]), counts)
+    block = np.empty(len(order), dtype=bool)
+    block[order] = in_block & (m[subject] >= 3)
+    return entry[~block], shape[~block]
+
+
+def _ring_pairs(sample_sentence: I64) -> tuple[I64, I64]:
+    """Pairs of entries of the same sentence: each with the next _RING of its group."""
+    size_of = np.bincount(sample_sentence)[sample_sentence]
+    position = _rank_in_group(sample_sentence)
+    start = np.arange(len(sample_sentence)) - position
+    lefts: list[I64] = []
+    rights: list[I64] = []
+    for step in range(1, _RING + 1):
+        usable = np.flatnonzero(size_of > step)  # m ads have m-1 distinct partners at most
+        lefts.append(usable)
+        rights.append(start[usable] + (position[usable] + step) % size_of[usable])
+    return np.concatenate(lefts), np.concatenate(rights)
+
+
+def _shared(entry: I64, shape: I64, left: I64, right: I64, n_entries: int) -> I64:
+    """How many rest shapes each pair of entries shares."""
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    width = np.int64(max(1, int(shape.max(initial=0)) + 1))
+    by_entry = np.zeros(n_entries + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entry, minlength=n_entries), out=by_entry[1:])
+    pair = np.arange(len(lo), dtype=np.int64)
+    both = np.r_[lo, hi]
+    lengths = by_entry[both + 1] - by_entry[both]
+    owner = np.repeat(np.r_[pair, pair], lengths)
+    values = shape[_ranges(by_entry[both], lengths)]
+    # Shapes are distinct within an entry, so a (pair, shape) seen twice is shared.
+    code = np.sort(owner * width + values)
     twice = code[1:][code[1:] == code[:-1]]
-    shared = np.bincount(twice // len(inc.hashes), minlength=pairs)
-    return counts[:pairs], counts[pairs:], shared
+    return np.bincount(twice // width, minlength=len(lo))
 
 
 def _ranges(starts: I64, lengths: I64) -> I64:

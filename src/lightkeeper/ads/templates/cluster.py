@@ -91,6 +91,7 @@ class Corpus:
     sentence_start: I64
     sentence_end: I64
     sentence_hash: U64
+    sentence_shape: U64
     token_sentence: I64
     token_hash: U64
 
@@ -118,7 +119,11 @@ def cluster_templates(
     members = member_ids(table)
     corpus = prepare_corpus(table)
     boiler = learn_boilerplate(
-        corpus.sentence_ad, corpus.sentence_hash, string_hashes(members), options=opts.boilerplate
+        corpus.sentence_ad,
+        corpus.sentence_hash,
+        string_hashes(members),
+        sentence_shape=corpus.sentence_shape,
+        options=opts.boilerplate,
     )
     labels = template_labels(corpus, boiler, n, opts)
     ids_sorted = _template_ids(labels, members)
@@ -157,7 +162,7 @@ def canonical_order(ads: pa.Table) -> I64:
 
 def prepare_corpus(table: pa.Table, *, batch_rows: int = BATCH_ROWS) -> Corpus:
     """Sentences and tokens of every row of `table`, computed batch by batch."""
-    parts: list[tuple[I64, I64, I64, U64, I64, U64]] = []
+    parts: list[tuple[I64, I64, I64, U64, U64, I64, U64]] = []
     sentences_before = 0
     for start in range(0, table.num_rows, batch_rows):
         tok = tokenise(ad_texts(table.slice(start, batch_rows)))
@@ -167,6 +172,7 @@ def prepare_corpus(table: pa.Table, *, batch_rows: int = BATCH_ROWS) -> Corpus:
                 tok.sentence_start,
                 tok.sentence_end,
                 tok.sentence_hash,
+                tok.sentence_shape,
                 tok.token_sentence + sentences_before,
                 tok.token_hash,
             )

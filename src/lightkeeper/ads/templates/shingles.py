@@ -84,13 +84,15 @@ class Tokenised:
 
     Sentence i belongs to text `sentence_text[i]` and spans bytes `sentence_start[i]` to
     `sentence_end[i]` of that text's UTF-8 encoding (its break included); `sentence_hash[i]` is
-    0 for a sentence with no word. Token j belongs to sentence `token_sentence[j]`, in order.
+    0 for a sentence with no word. `sentence_shape[i]` is a key that tolerates typos and names
+    (see `_sentence_shapes`). Token j belongs to sentence `token_sentence[j]`, in order.
     """
 
     sentence_text: I64
     sentence_start: I64
     sentence_end: I64
     sentence_hash: U64
+    sentence_shape: U64
     token_sentence: I64
     token_hash: U64
 
@@ -221,14 +223,16 @@ def tokenise(texts: pa.Array) -> Tokenised:
     sentence_begin = _sentence_begins(raw, cls, first)
     begins = np.flatnonzero(sentence_begin)
     ends = np.r_[begins[1:], size]
-    token_sentence, token_hash = _words(lowered, cls, sentence_begin, begins)
+    token_sentence, token_hash, capital = _words(raw, lowered, cls, sentence_begin, begins)
     sentence_hash = _sentence_hashes(token_sentence, token_hash, len(begins))
+    sentence_shape = _sentence_shapes(token_sentence, token_hash, capital, len(begins))
     owner = np.searchsorted(text_start, begins, side="right") - 1
     return Tokenised(
         sentence_text=owner,
         sentence_start=begins - text_start[owner],
         sentence_end=ends - text_start[owner],
         sentence_hash=sentence_hash,
+        sentence_shape=sentence_shape,
         token_sentence=token_sentence,
         token_hash=token_hash,
     )
@@ -311,10 +315,12 @@ def _sentence_begins(raw: U8, cls: U8, first: Bools) -> Bools:
     return begin
 
 
-def _words(lowered: U8, cls: U8, sentence_begin: Bools, begins: I64) -> tuple[I64, U64]:
-    """The masked word tokens in text order: (sentence, hash) of each."""
+def _words(
+    raw: U8, lowered: U8, cls: U8, sentence_begin: Bools, begins: I64
+) -> tuple[I64, U64, Bools]:
+    """The masked word tokens in text order: (sentence, hash, capitalised) of each."""
     size = len(cls)
-    empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)
     if size == 0:
         return empty
     chunk_byte = (cls != _SPACE) & (cls != _BREAK)
@@ -352,7 +358,17 @@ def _words(lowered: U8, cls: U8, sentence_begin: Bools, begins: I64) -> tuple[I6
         np.r_[False, (hashes[1:] == _NUMBER) & (hashes[:-1] == _NUMBER)]
         & np.r_[False, sentence[1:] == sentence[:-1]]
     )
-    return sentence[keep], hashes[keep]
+    capital = _capitalised(raw, starts) & (hashes != _NUMBER) & ~np.isin(hashes, _KIND_HASH)
+    return sentence[keep], hashes[keep], capital[keep]
+
+
+def _capitalised(raw: U8, starts: I64) -> Bools:
+    """Whether each word starts with a capital (ASCII, or Latin-1 such as Á, Ñ)."""
+    first = raw[starts]
+    second = raw[np.minimum(starts + 1, len(raw) - 1)]
+    ascii_upper = (first >= ord("A")) & (first <= ord("Z"))
+    latin_upper = (first == 0xC3) & (second >= 0x80) & (second <= 0x9E) & (second != 0x97)
+    return np.asarray(ascii_upper | latin_upper)
 
 
 def _owner_of(begins: I64, positions: I64) -> I64:
@@ -416,6 +432,22 @@ def _special_chunks(lowered: U8, cls: U8, starts: I64, chunk_byte: Bools) -> I64
 
 
 _KIND_HASH = np.array([0, _EMAIL, _HANDLE, _URL], dtype=np.uint64)
+
+
+def _sentence_shapes(token_sentence: I64, token_hash: U64, capital: Bools, n_sentences: int) -> U64:
+    """A typo- and persona-tolerant sentence key: the smallest hash of its words, capitalised
+    words after the first (names, cities) left out.
+
+    Two sentences get the same shape with a probability equal to the Jaccard similarity of
+    their word sets (a MinHash of one permutation), so a typo rarely changes it."""
+    shapes = np.zeros(n_sentences, dtype=np.uint64)
+    if len(token_sentence) == 0:
+        return shapes
+    initial = np.r_[True, token_sentence[1:] != token_sentence[:-1]]
+    words = np.where(capital & ~initial, np.uint64(0xFFFFFFFFFFFFFFFF), token_hash)
+    starts = np.flatnonzero(initial)
+    shapes[token_sentence[starts]] = np.minimum.reduceat(words, starts)
+    return shapes
 
 
 def _sentence_hashes(token_sentence: I64, token_hash: U64, n_sentences: int) -> U64:
