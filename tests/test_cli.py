@@ -75,7 +75,10 @@ def test_analyze_end_to_end(corpus: Path, tmp_path: Path) -> None:
     assert counts["quarantined"] == 3
     assert counts["analysed"] + counts["duplicates"] + counts["quarantined"] == lines
     quarantine = [json.loads(x) for x in (out / "quarantine.jsonl").read_text().splitlines()]
-    assert {q["reason"].split(":")[0] for q in quarantine} >= {"unparsable JSON", "invalid UTF-8"}
+    reasons = sorted(q["reason"] for q in quarantine)
+    assert reasons[0].startswith("invalid UTF-8")
+    assert reasons[1] == "no text: neither title nor body"
+    assert reasons[2].startswith("unparsable JSON")
     assert all(q["line"] > 0 and q["file"] == str(corpus) for q in quarantine)
     ads = pq.read_table(out / "ads.parquet")
     assert ads.num_rows == counts["analysed"]

@@ -88,13 +88,34 @@ def analyze(
         int | None,
         typer.Option(min=1, help="Processes for the per-ad stages (default: all cores)."),
     ] = None,
+    link_config: Annotated[
+        Path | None,
+        typer.Option(help="TOML or JSON file: hub allow/deny lists and linking options."),
+    ] = None,
+    catalogue: Annotated[
+        Path | None,
+        typer.Option(help="Your indicator catalogue (TOML), merged over the default one."),
+    ] = None,
+    report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Analyse ad files into OUT: ads.parquet, quarantine.jsonl, summary.json."""
+    """Analyse ad files into OUT: ads, templates, networks, quarantine, summary and report.
+
+    Per-ad stages (ingest, extraction) run on all cores; then templates, links, networks and risk
+    are computed over the whole corpus.
+    """
     from lightkeeper.ads.pipeline import AnalyzeOptions, analyze, check_inputs, count_rows_hint
 
     check_inputs(inputs)
-    options = AnalyzeOptions(default_region=region.upper(), workers=workers)
+    from lightkeeper.ads.corpus import CorpusOptions
+    from lightkeeper.ads.link.config import LinkConfig, load_link_config
+
+    corpus = CorpusOptions(
+        link=load_link_config(link_config) if link_config else LinkConfig(),
+        catalogue_path=catalogue,
+        report=report,
+    )
+    options = AnalyzeOptions(default_region=region.upper(), workers=workers, corpus=corpus)
     if quiet:
         summary = analyze(inputs, out, options=options)
     else:
@@ -104,6 +125,23 @@ def analyze(
                 inputs, out, options=options, progress=lambda n: bar.update(task, completed=n)
             )
     _print_summary(summary, quiet=quiet)
+
+
+@app.command()
+def network(
+    network_id: Annotated[str, typer.Argument(help="A network id, or a unique prefix of one.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder `analyze` wrote.")],
+    max_ads: Annotated[int, typer.Option(min=0, help="How many of its ads to list.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Print one network: its ads, identifiers, movement and the evidence that links them."""
+    from lightkeeper.ads.networks import network_details, network_text
+
+    details = network_details(out, network_id)
+    if as_json:
+        typer.echo(json.dumps(details, indent=2, ensure_ascii=False, default=str))
+    else:
+        typer.echo(network_text(details, max_ads=max_ads))
 
 
 def _progress() -> Progress:
@@ -151,10 +189,14 @@ _registered: list[bool] = []
 def get_app() -> typer.Typer:
     """The full application, with the commands that live in their own packages registered."""
     if not _registered:
+        from lightkeeper.ads.indicators.cli import register as register_train
+        from lightkeeper.prevent.cli import register as register_check_job
         from lightkeeper.stats.cli import stats_app
         from lightkeeper.synth.cli import register as register_synth
 
         register_synth(app)
+        register_train(app)
+        register_check_job(app)
         app.add_typer(stats_app, name="stats")
         _registered.append(True)
     return app

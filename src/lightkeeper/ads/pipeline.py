@@ -11,7 +11,7 @@ import json
 import os
 import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,8 +23,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lightkeeper import __version__
+from lightkeeper.ads.corpus import CorpusOptions, run_corpus_stages
 from lightkeeper.ads.extract.ad import DEFAULT_REGION, extract_ad
 from lightkeeper.ads.ingest import IngestCounts, Rejection, detect_format, ingest
+from lightkeeper.ads.report.render import render_report
 from lightkeeper.ads.table import ADS_SCHEMA, ads_table
 from lightkeeper.ads.types import AdRecord
 from lightkeeper.engine.local import LocalEngine
@@ -41,13 +43,14 @@ class AnalyzeOptions:
     default_region: str = DEFAULT_REGION
     batch_size: int = 2000
     workers: int | None = None  # None: all cores
+    corpus: CorpusOptions = field(default_factory=CorpusOptions)
 
 
 @dataclass(slots=True)
 class _Tally:
     """Running totals kept while batches stream through (timings are summed over workers)."""
 
-    timings: Counter[str] = field(default_factory=Counter)
+    timings: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     top: dict[str, Counter[str]] = field(
         default_factory=lambda: {k: Counter() for k in ("phones", "emails", "handles")}
     )
@@ -127,9 +130,16 @@ def analyze(
         ads_tmp.replace(out_dir / "ads.parquet")
     except OSError as e:
         raise OutputError(f"{out_dir}: cannot write results: {e.strerror or e}") from e
+    corpus = run_corpus_stages(out_dir, options=options.corpus)
+    tally.timings.update(corpus.pop("corpus_stages_seconds"))
     tally.timings["total"] = time.perf_counter() - started
-    summary = build_summary(paths, out_dir, counts, tally)
+    summary = {**build_summary(paths, out_dir, counts, tally), **corpus}
     write_json(out_dir / "summary.json", summary)
+    if options.corpus.report:
+        t0 = time.perf_counter()
+        summary["outputs"]["report"] = str(render_report(out_dir))
+        summary["timings_seconds"]["report"] = round(time.perf_counter() - t0, 4)
+        write_json(out_dir / "summary.json", summary)
     return summary
 
 
@@ -221,6 +231,8 @@ def build_summary(
             "ads": str(out_dir / "ads.parquet"),
             "quarantine": str(out_dir / "quarantine.jsonl"),
             "summary": str(out_dir / "summary.json"),
+            "networks": str(out_dir / "networks.parquet"),
+            "templates": str(out_dir / "templates.parquet"),
         },
     }
 

@@ -1,0 +1,124 @@
+"""The corpus-wide stages of `analyze`: templates, linking, networks, risk, report.
+
+They run after the per-ad stages have written ads.parquet: each needs the whole corpus (a
+template or a network spans ads from anywhere in the input). This module reads ads.parquet
+back, calls the pure stage functions in order and writes their results.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, is_dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from lightkeeper.ads.indicators import Catalogue, load_catalogue, score_ads, score_networks
+from lightkeeper.ads.link.config import LinkConfig
+from lightkeeper.ads.link.link import LinkResult, link_ads
+from lightkeeper.ads.networks import summarise_networks
+from lightkeeper.ads.templates.cluster import TemplateResult, cluster_templates
+
+T = TypeVar("T")
+MAX_HUBS_LISTED = 200
+MAX_BOILERPLATE_LISTED = 50
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusOptions:
+    """Options of the corpus-wide stages."""
+
+    link: LinkConfig = LinkConfig()
+    catalogue_path: Path | None = None
+    report: bool = True
+
+
+def _timed(timings: dict[str, float], stage: str, fn: Callable[[], T]) -> T:
+    t0 = time.perf_counter()
+    result = fn()
+    timings[stage] = round(time.perf_counter() - t0, 4)
+    return result
+
+
+def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any]:
+    """Templates, links, networks and risk for the ads in out_dir/ads.parquet.
+
+    Rewrites ads.parquet with template_id, network_id, indicators, risk_score and risk_reasons;
+    writes templates.parquet and networks.parquet; returns what the summary should add.
+    """
+    timings: dict[str, float] = {}
+    catalogue = _timed(timings, "load_catalogue", lambda: load_catalogue(options.catalogue_path))
+    ads = _timed(timings, "read_ads", lambda: pq.read_table(out_dir / "ads.parquet"))
+    templates = _timed(timings, "templates", lambda: cluster_templates(ads))
+    link = _timed(
+        timings, "link", lambda: link_ads(ads, templates.template_ids, config=options.link)
+    )
+    networks = _timed(
+        timings,
+        "networks",
+        lambda: summarise_networks(ads, link.network_ids, templates.template_ids, link),
+    )
+    ads = ads.append_column("template_id", pa.array(templates.template_ids, pa.string()))
+    ads = ads.append_column("network_id", pa.array(link.network_ids, pa.string()))
+    ads, networks = _timed(timings, "risk", lambda: _scored(ads, networks, catalogue))
+    _timed(timings, "write", lambda: _write(out_dir, ads, networks, templates.templates))
+    return {
+        "corpus_stages_seconds": timings,
+        "templates": _templates_summary(templates),
+        "networks": _networks_summary(networks),
+        "hubs": _hubs_summary(link),
+    }
+
+
+def _scored(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) -> tuple[pa.Table, pa.Table]:
+    scores = score_ads(ads, catalogue=catalogue)
+    for name in scores.column_names:
+        ads = ads.append_column(name, scores.column(name))
+    net_scores = score_networks(ads, networks, catalogue=catalogue)
+    for name in net_scores.column_names:
+        if name != "network_id":
+            networks = networks.append_column(name, net_scores.column(name))
+    return ads, networks
+
+
+def _write(out_dir: Path, ads: pa.Table, networks: pa.Table, templates: pa.Table) -> None:
+    for name, table in (("ads", ads), ("networks", networks), ("templates", templates)):
+        tmp = out_dir / f"{name}.parquet.tmp"
+        pq.write_table(table, tmp, compression="zstd")
+        tmp.replace(out_dir / f"{name}.parquet")
+
+
+def _templates_summary(result: TemplateResult) -> dict[str, Any]:
+    ads_in = sum(1 for t in result.template_ids if t is not None)
+    return {
+        "count": result.templates.num_rows,
+        "ads_in_templates": ads_in,
+        "boilerplate_lines": len(result.boilerplate),
+        "boilerplate_sample": result.boilerplate[:MAX_BOILERPLATE_LISTED],
+    }
+
+
+def _networks_summary(networks: pa.Table) -> dict[str, Any]:
+    sizes = networks.column("ad_count").to_pylist()
+    return {
+        "count": networks.num_rows,
+        "multi_ad": sum(1 for s in sizes if s > 1),
+        "largest": max(sizes, default=0),
+    }
+
+
+def _hubs_summary(link: LinkResult) -> list[dict[str, Any]]:
+    return [_plain(hub) for hub in link.hubs[:MAX_HUBS_LISTED]]
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | frozenset | set):
+        return [_plain(v) for v in value]
+    return value
