@@ -291,15 +291,27 @@ _LOOKALIKES = "OoIl|SBZ"
 _LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES, "00111582")
 # A standalone word made only of digits and look-alike letters ("7I3", "O123", "55S").
 _CHUNK_RE = re.compile(r"(?<![^\W_])[0-9OoIl|SBZ]++(?![^\W_])")
-# Screen: digits become "0", look-alike letters "L", the rest "x"; then some digit must touch
-# some look-alike letter. Two byte searches instead of a regex scan of the text.
-_LOOKALIKE_MAP = bytes(
-    48 if 48 <= code <= 57 else 76 if chr(code) in _LOOKALIKES else 120 for code in range(256)
-)
+
+
+def _lookalike_image_byte(code: int) -> int:
+    char = chr(code)
+    if "0" <= char <= "9":
+        return ord("0")
+    if char in _LOOKALIKES:
+        return ord("L")
+    return ord("s") if char in " -.*~/_()" else ord("x")
+
+
+# Screen: digits become "0", look-alike letters "L", separators "s", the rest "x"; then some
+# digit must touch some look-alike letter. Byte searches instead of a regex scan of the text.
+_LOOKALIKE_MAP = bytes(_lookalike_image_byte(code) for code in range(256))
+# A whole group of look-alikes between digit groups: "667-95-SS-98".
+_LETTER_GROUP_RE = re.compile(rb"0s{1,3}L{2,4}s{1,3}0")
 _CHUNK_GAP_RE = re.compile(r"[ \t]{0,3}[-.*~/_|•·()\[\]]{0,3}[ \t]{0,3}")
 _LETTER_ONLY_OK = frozenset("OIlSBZ|")
 _MAX_PIPE_CHUNK = 5  # "7|3", "0|23": a pipe inside a phone-group-sized word is a 1
 _MIN_REAL_DIGITS = 4
+_MIN_REAL_DIGITS_ALONE = 6
 _MAX_LETTER_ONLY = 4
 
 
@@ -355,7 +367,7 @@ def _converted_chunks(text: str, run: list[_Chunk]) -> list[_Chunk]:
     """The chunks of a run to convert: none unless the run clearly is a number."""
     real = sum(chunk.real_digits for chunk in run)
     mixed_letters = sum(chunk.letters for chunk in run if chunk.real_digits)
-    if real < _MIN_REAL_DIGITS or mixed_letters > real or mixed_letters == 0:
+    if real < _MIN_REAL_DIGITS or mixed_letters > real:
         return []
     chosen: list[_Chunk] = []
     for index, chunk in enumerate(run):
@@ -366,6 +378,10 @@ def _converted_chunks(text: str, run: list[_Chunk]) -> list[_Chunk]:
             chosen.append(chunk)
     if real + sum(chunk.letters for chunk in chosen) < _MIN_RUN_DIGITS:
         return []
+    if not mixed_letters and (
+        real < _MIN_REAL_DIGITS_ALONE or any(len(c.text) < 2 for c in chosen)
+    ):
+        return []  # only whole letter groups ("667-95-SS-98"): demand more real digits
     return chosen
 
 
@@ -390,7 +406,7 @@ def _is_letter_only_group(text: str, run: list[_Chunk], index: int) -> bool:
 def _decode_lookalikes(text: str) -> str:
     """Text with look-alike letters as digits inside runs that are clearly phone numbers."""
     mapped = text.encode("ascii", "replace").translate(_LOOKALIKE_MAP)
-    if b"0L" not in mapped and b"L0" not in mapped:
+    if b"0L" not in mapped and b"L0" not in mapped and _LETTER_GROUP_RE.search(mapped) is None:
         return text
     chosen = [chunk for run in _runs(text, _chunks(text)) for chunk in _converted_chunks(text, run)]
     if not chosen:

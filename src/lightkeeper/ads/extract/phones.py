@@ -68,9 +68,12 @@ _ID_WORDS = _word_set(
     "listing ref reference referencia order invoice ticket tracking account acct folio pedido "
     "id zip postcode cp c.p"
 ) | {"zip code", "postal code", "post code", "código postal", "codigo postal"}
-# Words that name an id only with a marker: "Ad #123", "post no. 123" ("in this ad 713..." is not).
-_MARKED_ID_WORDS = _word_set("post posting ad ads anuncio publicación publicacion")
-_NUMBER_WORDS = _word_set("id no nº n° num number numero número nr")
+# Words that name an id only with "#" or a number word: "Ad #123", "Job # 123", "post no. 123",
+# "vacante núm. 123" ("in this ad 713...", "suspicious ads: 800..." are not ids).
+_MARKED_ID_WORDS = _word_set(
+    "post posting ad anuncio publicación publicacion job vacancy vacante oferta empleo"
+)
+_NUMBER_WORDS = _word_set("id no nº n° num núm number numero número nr nro")
 _CURRENCY_WORDS = _word_set("usd us$ mxn eur gbp cad aud")
 _AGE_WORDS = _word_set("age aged edad tengo")
 _MONTHS = _word_set(
@@ -90,7 +93,7 @@ _REVERSED_PREFIX_RE = re.compile(
       | (?P<identifier>
             {_MARKS}(?:(?:{_reversed(_NUMBER_WORDS)})\.?[ \t_-]*)?
             (?:{_reversed(_ID_WORDS)}){_NOT_LETTER}
-          | [ \t]*[#:]{_MARKS}(?:{_reversed(_MARKED_ID_WORDS)}){_NOT_LETTER}
+          | [ \t]*\#{_MARKS}(?:{_reversed(_MARKED_ID_WORDS)}){_NOT_LETTER}
           | {_MARKS}(?:{_reversed(_NUMBER_WORDS)})\.?[ \t_-]*
             (?:{_reversed(_MARKED_ID_WORDS)}){_NOT_LETTER})
       | (?P<age>[ \t:]*(?:{_reversed(_AGE_WORDS)}){_NOT_LETTER})
@@ -132,6 +135,8 @@ _MAX_AGE = 99
 _DATE_SEPS = frozenset("-/.")
 _MAX_MONTH = 12
 _MAX_DAY = 31
+# A country code written without "+" is believed only before a full-size national number.
+_MIN_FOREIGN_NATIONAL = 8
 _LONG_GROUP = 6  # a group this long ends a phone number ("713 5550123", "07911 123456")
 
 
@@ -236,6 +241,7 @@ def _decoy_indexes(
         len(digits[last]) <= _MAX_UNIT_GROUP and _is_followed_by_unit(text, end)
     ):
         excluded.add(last)
+    excluded.update(_day_month_indexes(digits, seps))
     # Dates and measurements repeat one separator: "12/05/2024", "34-24-36".
     if any(seps[index] == seps[index + 1] for index in range(len(seps) - 1)):
         excluded.update(_date_indexes(digits, seps))
@@ -329,16 +335,36 @@ def _date_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[int]:
     return found
 
 
+def _day_month_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[int]:
+    """Groups of a day and month without year ("27/08 - 30/08"), not part of a longer run."""
+    found: set[int] = set()
+    for index in range(len(digits) - 1):
+        sep = seps[index]
+        if sep != "/" or len(digits[index]) != 2 or len(digits[index + 1]) != 2:
+            continue
+        if (index > 0 and seps[index - 1] == sep) or (
+            index + 1 < len(seps) and seps[index + 1] == sep
+        ):
+            continue
+        if _is_day_and_month(int(digits[index]), int(digits[index + 1])):
+            found.update((index, index + 1))
+    return found
+
+
+def _is_day_and_month(a: int, b: int) -> bool:
+    return (1 <= a <= _MAX_DAY and 1 <= b <= _MAX_MONTH) or (
+        1 <= a <= _MAX_MONTH and 1 <= b <= _MAX_DAY
+    )
+
+
 def _is_date(first: str, middle: str, last: str, *, two_digit_year: bool) -> bool:
     if _is_year(first) and len(middle) <= 2 and len(last) <= 2:
         return 1 <= int(middle) <= _MAX_MONTH and 1 <= int(last) <= _MAX_DAY
     if len(first) > 2 or len(middle) > 2:
         return False
-    a, b = int(first), int(middle)
-    day_month = (1 <= a <= _MAX_DAY and 1 <= b <= _MAX_MONTH) or (
-        1 <= a <= _MAX_MONTH and 1 <= b <= _MAX_DAY
+    return _is_day_and_month(int(first), int(middle)) and (
+        _is_year(last) or (two_digit_year and len(last) == 2)
     )
-    return day_month and (_is_year(last) or (two_digit_year and len(last) == 2))
 
 
 def _measurement_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[int]:
@@ -396,6 +422,17 @@ class _Chain:
     region: str
     used: list[bool]
 
+    def is_inside_spaced_run(self, index: int, begin: int) -> bool:
+        """Whether group `index` is a digit in the middle of "0 7 7 0 8 2 1 ...", the preceding
+        digit still free: a number does not start there (a trunk "0" or a "1" would be lost)."""
+        digits, seps = self.digits, self.seps
+        return (
+            begin < index < len(digits) - 1
+            and not self.used[index - 1]
+            and len(digits[index - 1]) == len(digits[index]) == len(digits[index + 1]) == 1
+            and seps[index - 1] == seps[index]
+        )
+
     def is_clean(self, first: int, last: int, begin: int, end: int) -> bool:
         """Whether window [first, last) of segment [begin, end) ends where separators change."""
         if last - first < 2:
@@ -429,7 +466,7 @@ def _greedy_phones(
     found: list[tuple[int, str]] = []
     index = begin
     while index < end:
-        if chain.used[index]:
+        if chain.used[index] or (not clean_only and chain.is_inside_spaced_run(index, begin)):
             index += 1
             continue
         bounds = (begin, end) if clean_only else None
@@ -536,6 +573,7 @@ def _phone_for(digits: str, region: str, plus: bool, lead: int) -> str | None:
     if (
         lead in (2, 3)
         and int(digits[:lead]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+        and len(digits) - lead >= _MIN_FOREIGN_NATIONAL
         # "27 612 345 678" in Spain is an age or a price before a Spanish number, not +27.
         and _national(digits[lead:], region) is None
     ):
@@ -558,6 +596,7 @@ def _may_be_phone(digits: str, region: str, plus: bool, lead: int) -> bool:
     return (
         lead in (2, 3)
         and int(digits[:lead]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+        and len(digits) - lead >= _MIN_FOREIGN_NATIONAL
         and _is_international_length(digits)
     )
 
