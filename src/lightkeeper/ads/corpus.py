@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,7 +31,7 @@ MAX_BOILERPLATE_LISTED = 50
 class CorpusOptions:
     """Options of the corpus-wide stages."""
 
-    link: LinkConfig = LinkConfig()
+    link: LinkConfig = field(default_factory=LinkConfig)
     catalogue_path: Path | None = None
     report: bool = True
 
