@@ -171,3 +171,27 @@ def test_any_text_matches_consistently(texts):
     for text, found in zip(texts, batch, strict=True):
         assert found == match_text(text, catalogue=cat)
         assert all(len(evidence) <= EVIDENCE_CHARS for evidence in found.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Call for Cherry and Nicole.", True),
+        ("Ask for Mia or Lola", True),
+        ("Pregunta por Ana o Lucía", True),
+        ("See Destiny, Olivia & Kim", True),
+        ("Hi, I'm Ana. Ask for Ana or ANA", False),  # one person
+        ("Ask for Rates and Details", False),
+        ("ask for mia or lola", False),  # names are capitalised
+    ],
+)
+def test_several_names_in_one_ad(cat, text, fires):
+    assert ("SX_SEVERAL_NAMES" in match_text(text, catalogue=cat)) is fires
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["text 07749 1268SB.", "call ４３７．３７３．９０９６ now", "O7I3 555 0123"],
+)
+def test_glued_lookalikes_and_full_width_punctuation(text):
+    assert obscured_phone(text) is not None

@@ -23,7 +23,7 @@ from lightkeeper.errors import ConfigError
 
 FAMILIES = ("sex", "labour", "both")
 LEVELS = ("ad", "network")
-AD_DETECTORS = ("text", "absent", "obscured_phone", "minor_age")
+AD_DETECTORS = ("text", "absent", "obscured_phone", "several_names", "minor_age")
 NETWORK_DETECTORS = (
     "personas_per_phone",
     "phones_per_persona",

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
     app.command(name="train")(train_command)
 
 
-def train_command(  # noqa: PLR0917 (Typer passes options as parameters)
+def train_command(
     sources: Annotated[
         list[Path],
         typer.Argument(

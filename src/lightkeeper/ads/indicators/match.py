@@ -16,7 +16,7 @@ the longest wins. Indicators that share a phrase both fire.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lightkeeper.ads.indicators.catalogue import Catalogue, Indicator
+from lightkeeper.ads.indicators.names import CUED_NAMES, several_names
 from lightkeeper.ads.indicators.obscured import CANDIDATE, RUN, obscured_run
 from lightkeeper.ads.indicators.patterns import fold_key, phrase_regexes
 
@@ -53,6 +54,7 @@ class Matcher:
     job_context: str
     absent: tuple[Indicator, ...]
     obscured: tuple[Indicator, ...]
+    several_names: tuple[Indicator, ...]
     minor_age: tuple[Indicator, ...]
     order: dict[str, int]
 
@@ -70,6 +72,7 @@ def compile_matcher(catalogue: Catalogue) -> Matcher:
         ),
         absent=tuple(i for i in active if i.detector == "absent"),
         obscured=tuple(i for i in active if i.detector == "obscured_phone"),
+        several_names=tuple(i for i in active if i.detector == "several_names"),
         minor_age=tuple(i for i in active if i.detector == "minor_age"),
         order={ind.code: n for n, ind in enumerate(catalogue.indicators)},
     )
@@ -175,6 +178,8 @@ def _match(ads: pa.Table, matcher: Matcher, *, job_offer: bool | None) -> list[F
         _mark_absent(matcher.absent, found, job)
     if matcher.obscured:
         _mark_obscured(texts, matcher.obscured, found)
+    if matcher.several_names:
+        _mark_runs(texts, CUED_NAMES, several_names, matcher.several_names, found)
     if matcher.minor_age and "ages" in ads.column_names:
         _mark_minor_age(ads.column("ages"), matcher.minor_age, found)
     return [_in_order(f, matcher.order) for f in found]
@@ -273,6 +278,25 @@ def _mark_obscured(texts: pa.Array, indicators: Sequence[Indicator], found: list
         if run is not None:
             for ind in indicators:
                 found[row][ind.code] = " ".join(run.split())[:EVIDENCE_CHARS]
+
+
+def _mark_runs(
+    texts: pa.Array,
+    pattern: str,
+    verify: Callable[[str], str | None],
+    indicators: Sequence[Indicator],
+    found: list[Found],
+) -> None:
+    """Mark `pattern` (case-sensitive RE2) in the original texts; `verify` reads the marks."""
+    marked = pc.replace_substring_regex(texts, pattern, MARK + r"\0" + MARK)
+    changed = pc.fill_null(pc.not_equal(pc.binary_length(marked), pc.binary_length(texts)), False)
+    rows = np.nonzero(np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool))[0]
+    values = marked.take(pa.array(rows, pa.int64())).to_pylist()
+    for row, value in zip(rows.tolist(), values, strict=True):
+        hit = verify(value or "")
+        if hit is not None:
+            for ind in indicators:
+                found[row][ind.code] = hit[:EVIDENCE_CHARS]
 
 
 def _mark_minor_age(

@@ -35,7 +35,8 @@ _FANCY_RE2 = (
     r"\x{2460}-\x{2473}\x{24EA}\x{24F5}-\x{24FE}\x{2776}-\x{2793}\x{FF10}-\x{FF19}"
     r"\x{1D7CE}-\x{1D7FF}"
 )
-_SEP = r"[\s\-.,*~_/|•·^()\[\]+]*"
+# full-width punctuation and spaces go with full-width digits ("４３７．３７３．９０９６")
+_SEP = r"[\s\-.,*~_/|•·^()\[\]+．－／（）　]*"
 
 # RE2 syntax (pyarrow); a superset of the ads `obscured_run` can flag
 CANDIDATE = (
@@ -120,11 +121,12 @@ def _kind(token: str) -> str:
 
 def _is_obscured(tokens: list[Token]) -> bool:
     kinds = [_kind(text) for text, _ in tokens]
-    # look-alike letters only count inside a digit run, never at its edges ("I 713...")
+    # a look-alike letter at a run's edge counts only when glued to the digits ("O7I3",
+    # "1268SB"); set apart by a separator it is a word ("I 713...", "...0123 O")
     start, end = 0, len(kinds)
-    while start < end and kinds[start] == "lookalike":
+    while start < end and kinds[start] == "lookalike" and tokens[start][1]:
         start += 1
-    while end > start and kinds[end - 1] == "lookalike":
+    while end > start + 1 and kinds[end - 1] == "lookalike" and tokens[end - 2][1]:
         end -= 1
     kinds, tokens = kinds[start:end], tokens[start:end]
     if not MIN_TOKENS <= len(kinds) <= MAX_TOKENS:
