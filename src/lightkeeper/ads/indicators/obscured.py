@@ -86,7 +86,7 @@ def obscured_run(marked: str) -> str | None:
             _TOKENS.findall(parts[j]), before=parts[j - 1][-1:], after=parts[j + 1][:1]
         )
         if _is_obscured(tokens):
-            return "".join(text + sep for text, sep in tokens).strip()
+            return ("".join(text + sep for text, sep in tokens[:-1]) + tokens[-1][0]).strip()
     return None
 
 
