@@ -163,11 +163,26 @@ _DIGITS_AND_LETTERS = bytes(
     for code in range(256)
 )
 _SCREEN_ALTERNATION = "|".join(sorted((w for w in _SPELLED if len(w) > 1), key=len, reverse=True))
-# The lookahead on first letters fails fast on "10am", "5pm", "150hh".
-_DIGIT_THEN_WORD_RE = re.compile(("0(?=[cdefnostuz])(?:" + _SCREEN_ALTERNATION + ")").encode())
-_WORD_THEN_DIGIT_RE = re.compile(("0(?=[ehnorstx])(?:" + _SCREEN_ALTERNATION[::-1] + ")").encode())
+
+
+def _digit_touch_pattern(words: str, first_letters: str) -> re.Pattern[bytes]:
+    """A digit, then a digit word glued to it or, after spaces, two glued digit words.
+
+    The lookahead on first letters fails fast on "10am", "5pm", "150hh".
+    """
+    word = f"(?=[{first_letters}])(?:{words})"
+    return re.compile(f"0(?:{word}| {{1,3}}{word}(?:{words}))".encode())
+
+
+# "7one3", "9doscero"; also glued words after a digit group: "972 fivefivefive zerooneone".
+_DIGIT_THEN_WORD_RE = _digit_touch_pattern(_SCREEN_ALTERNATION, "cdefnostuz")
+_WORD_THEN_DIGIT_RE = _digit_touch_pattern(_SCREEN_ALTERNATION[::-1], "ehnorstx")  # reversed
 _BACKTRACK_LIMIT = 48  # how far back from a digit word its run may start ("cerosiete7tres")
 _RUN_COMMAS_RE = re.compile(r"[,;]+")
+_SPANISH_WORD_RE = re.compile(
+    r"cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve", re.IGNORECASE
+)
+_LONE_O_RE = re.compile(r"(?<=[ \t])[oO](?=[ \t])")
 _MIN_RUN_DIGITS = 7  # the shortest national number anyone writes out
 
 
@@ -194,7 +209,8 @@ def _standalone_digit_words(text: str) -> list[str]:
 
 
 def _has_glued_digit_words(text: str) -> bool:
-    """Whether a digit touches a digit word: "9doscero", "6onezero", "cero6"."""
+    """Whether a digit touches a digit word ("9doscero", "6onezero", "cero6"), or a group of
+    glued digit words follows a digit group ("972 fivefivefive")."""
     image = text.encode("ascii", "replace").translate(_DIGITS_AND_LETTERS)
     if b"0" not in image:
         return False
@@ -243,6 +259,23 @@ def _all_spelled_runs(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _SPELLED_RUN_RE.finditer(text)]
 
 
+def _split_at_spanish_or(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans cut at a lone "o" between Spanish digit words: there it means "or"
+    ("siete cuatro o cinco cinco..."), not the English "o" for zero."""
+    pieces: list[tuple[int, int]] = []
+    for start, end in spans:
+        run = text[start:end]
+        if _SPANISH_WORD_RE.search(run) is None:
+            pieces.append((start, end))
+            continue
+        position = start
+        for match in _LONE_O_RE.finditer(run):
+            pieces.append((position, start + match.start()))
+            position = start + match.end()
+        pieces.append((position, end))
+    return pieces
+
+
 def _decode_spelled(text: str) -> str:
     """Text with runs of spelled digits (English or Spanish, mixed with digits) as digits."""
     if _has_glued_digit_words(text):
@@ -253,7 +286,7 @@ def _decode_spelled(text: str) -> str:
         return text
     pieces: list[str] = []
     last = 0
-    for start, end in spans:
+    for start, end in _split_at_spanish_or(text, spans):
         decoded = _decoded_spelled_run(text[start:end])
         if decoded is None:
             continue
@@ -305,10 +338,11 @@ def _lookalike_image_byte(code: int) -> int:
 # Screen: digits become "0", look-alike letters "L", separators "s", the rest "x"; then some
 # digit must touch some look-alike letter. Byte searches instead of a regex scan of the text.
 _LOOKALIKE_MAP = bytes(_lookalike_image_byte(code) for code in range(256))
-# A whole group of look-alikes between digit groups: "667-95-SS-98".
-_LETTER_GROUP_RE = re.compile(rb"0s{1,3}L{2,4}s{1,3}0")
+# A whole group of look-alikes after a digit group: "667-95-SS-98", "736.40.23.BS".
+_LETTER_GROUP_RE = re.compile(rb"0s{1,3}L{2,4}(?![L0])")
 _CHUNK_GAP_RE = re.compile(r"[ \t]{0,3}[-.*~/_|•·()\[\]]{0,3}[ \t]{0,3}")
 _LETTER_ONLY_OK = frozenset("OIlSBZ|")
+_GROUP_OK = _LETTER_ONLY_OK | {"o"}  # "723-79-oo-66": a lower-case o alone is Spanish "or"
 _MAX_PIPE_CHUNK = 5  # "7|3", "0|23": a pipe inside a phone-group-sized word is a 1
 _MIN_REAL_DIGITS = 4
 _MIN_REAL_DIGITS_ALONE = 6
@@ -390,8 +424,11 @@ def _is_letter_only_group(text: str, run: list[_Chunk], index: int) -> bool:
     as a bracketed area code or trunk ("(BI) 63IB", "+44 (o)7502"), or as the "+I" of NANP.
     """
     chunk = run[index]
-    if len(chunk.text) > _MAX_LETTER_ONLY or index == len(run) - 1:
+    if len(chunk.text) > _MAX_LETTER_ONLY:
         return False
+    if index == len(run) - 1:
+        # A last group of letters after digit groups: "736.40.23.BS" (checked again by caller)
+        return index > 0 and bool(run[index - 1].real_digits) and set(chunk.text) <= _GROUP_OK
     if not run[index + 1].real_digits:
         return False
     before = text[chunk.start - 1 : chunk.start]
@@ -400,6 +437,8 @@ def _is_letter_only_group(text: str, run: list[_Chunk], index: int) -> bool:
         return set(chunk.text) <= _LETTER_ONLY_OK | {"o"}
     if before == "+":
         return chunk.text in ("I", "l", "|")
+    if len(chunk.text) >= 2:
+        return index > 0 and bool(run[index - 1].real_digits) and set(chunk.text) <= _GROUP_OK
     return index > 0 and bool(run[index - 1].real_digits) and set(chunk.text) <= _LETTER_ONLY_OK
 
 

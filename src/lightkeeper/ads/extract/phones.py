@@ -74,6 +74,8 @@ _MARKED_ID_WORDS = _word_set(
     "post posting ad anuncio publicación publicacion job vacancy vacante oferta empleo"
 )
 _NUMBER_WORDS = _word_set("id no nº n° num núm number numero número nr nro")
+# "Vacante núm. 123", "Ref nº 123": abbreviations that label a reference, typos before them or not.
+_ABBREVIATED_NUMBER_WORDS = _word_set("núm num nro nº n°")
 _CURRENCY_WORDS = _word_set("usd us$ mxn eur gbp cad aud")
 _AGE_WORDS = _word_set("age aged edad tengo")
 _MONTHS = _word_set(
@@ -94,6 +96,7 @@ _REVERSED_PREFIX_RE = re.compile(
             {_MARKS}(?:(?:{_reversed(_NUMBER_WORDS)})\.?[ \t_-]*)?
             (?:{_reversed(_ID_WORDS)}){_NOT_LETTER}
           | [ \t]*\#{_MARKS}(?:{_reversed(_MARKED_ID_WORDS)}){_NOT_LETTER}
+          | {_MARKS}(?:{_reversed(_ABBREVIATED_NUMBER_WORDS)}){_NOT_LETTER}
           | {_MARKS}(?:{_reversed(_NUMBER_WORDS)})\.?[ \t_-]*
             (?:{_reversed(_MARKED_ID_WORDS)}){_NOT_LETTER})
       | (?P<age>[ \t:]*(?:{_reversed(_AGE_WORDS)}){_NOT_LETTER})
