@@ -145,7 +145,7 @@ def _next_operator(label: str, world: World, rng: Random, tally: _Tally, room: i
         return new_job(label, world=world, rng=rng, deceptive=deceptive, size=size)
     independent = rng.random() < INDEPENDENT_SHARE
     if independent:
-        size = (1, 1, 1, 1, 2, 2, 3)[int(rng.random() * 7)]
+        size = (1, 1, 1, 2, 2, 2, 3, 3)[int(rng.random() * 8)]  # re-posts, 1 to 3
     else:
         size = network_size(rng, world.cap)
     return new_companion(label, world=world, rng=rng, independent=independent, size=min(size, room))

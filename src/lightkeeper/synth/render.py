@@ -401,6 +401,7 @@ def _contacts(
         handles.append(f"whatsapp:{primary.e164}")
         if not phones:
             phones.append(primary.e164)
+            style = "plain"  # written only in the WhatsApp line, in international form
     for platform, handle, written in op.handles:
         if rng.random() < 0.75:
             lines.append(written)
@@ -465,7 +466,7 @@ def render_ad(
         "phones": phones,
         "emails": emails,
         "handles": handles,
-        "image_hashes": images,
+        "image_hashes": list(images),
         "hub_phones": hubs,
         "hub_images": hub_images,
         "persona": persona.name,
