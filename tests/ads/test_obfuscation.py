@@ -24,6 +24,14 @@ DECODED: list[tuple[str, str]] = [
     ("Call 9doscero-6cero1-95siete now", "Call 920-601-957 now"),
     ("tel: cerosiete7tres430634cinco |", "tel: 07734306345 |"),
     ("phone seven one three 555 0123", "phone 7 1 3 555 0123"),
+    ("Book now 972 fivefivefive zerooneoneseven.", "Book now 972 555 0117."),
+    # a lone Spanish "o" is "or" between two numbers, not a zero
+    (
+        "SEIS UNO DOS TRES CUATRO CINCO SEIS o seis siete ocho nueve cero uno dos",
+        "6 1 2 3 4 5 6 o 6 7 8 9 0 1 2",
+    ),
+    # digits paced out with commas
+    ("7,1,3,5,5,5,0,1,2,3", "7 1 3 5 5 5 0 1 2 3"),
     # look-alike letters inside clear digit runs
     ("7I3-55S-O1Z3", "713-555-0123"),
     ("(7l3) 555.O123", "(713) 555.0123"),
@@ -33,6 +41,9 @@ DECODED: list[tuple[str, str]] = [
     ("(BI) 63IB-394B", "(81) 6318-3948"),
     ("+44 (o)75O2 O54l33", "+44 (0)7502 054133"),
     ("+I (2B1) 577-8668", "+1 (281) 577-8668"),
+    ("612-34-SS-78", "612-34-55-78"),
+    ("612.34.56.BS.", "612.34.56.85."),
+    ("612-34-oo-78", "612-34-00-78"),
     # emoji keycaps, with and without the variation selector, and the keycap ten
     ("7️⃣1️⃣3️⃣5️⃣5️⃣5️⃣0️⃣1️⃣2️⃣3️⃣", "7135550123"),
     ("7⃣1⃣3⃣ 5⃣5⃣5⃣", "713 555"),
@@ -74,6 +85,9 @@ UNCHANGED = [
     "36DD-24-36",
     "❤️😘 kisses",
     "Nueva en la ciudad, masaje relajante",
+    "1,500 2,000 pesos",
+    "siete o ocho horas",
+    "10 SO what",
     "",
 ]
 

@@ -134,6 +134,39 @@ POSITIVES: list[tuple[str, str, list[str]]] = [
     ("Ad 1234 posted today, call 713 555 0123", "US", [US]),
     ("713-555-0123Available now", "US", [US]),
     (
+        "Reach me at 713 555 0123. Report abuse or suspicious ads: 800 555 0199.",
+        "US",
+        [US, "+18005550199"],
+    ),
+    ("Houston, TX 77096 7 1 3 - 5 5 5 - 0 1 2 3", "US", [US]),
+    ("Houston, TX 77096 siete-uno-tres-cinco-cinco-cinco-cero-uno-dos-tres", "US", [US]),
+    ("(55) 1234-5678 24/7", "MX", [MX]),
+    ("Booking for 27/08 - 30/08. Call +52 (55) 1234 5678.", "MX", [MX]),
+    ("Vacante núm. 7134567890. Informes al 55 1234 5678.", "MX", [MX]),
+    ("Vacantte núm. 7134567890. Informes al 55 1234 5678.", "MX", [MX]),
+    ("Job # 7134567890. Call HR at (713) 555-0123.", "US", [US]),
+    ("https://wa.me/17135550123", "US", [US]),
+    ("tel:+17135550123", "US", [US]),
+    ("call/text:713-555-0123", "US", [US]),
+    ("(+34) 612 345 678", "US", [ES]),
+    ("+34.612.345.678", "US", [ES]),
+    ("01 (55) 1234-5678", "MX", [MX]),
+    ("27 612 345 678", "ES", [ES]),
+    ("713 . 555 . 0123", "US", [US]),
+    ("7 - 1 - 3 - 5 - 5 - 5 - 0 - 1 - 2 - 3", "US", [US]),
+    ("7,1,3,5,5,5,0,1,2,3", "US", [US]),
+    ("Solo mensajes al 612-34-SS-78.", "ES", ["+34612345578"]),
+    ("Llámame al 612.34.56.BS.", "ES", ["+34612345685"]),
+    ("Book now 612-34-oo-78.", "ES", ["+34612340078"]),
+    ("Book now 713 fivefivefive zeroonetwothree.", "US", [US]),
+    ("Call our office at 612 34 56 seveneight.", "ES", [ES]),
+    (
+        "Citas al SEIS UNO DOS / TRES CUATRO CINCO / SEIS SIETE OCHO o "
+        "nueve uno dos tres cuatro cinco seis siete ocho.",
+        "ES",
+        [ES, ES_MADRID],
+    ),
+    (
         "Nueva en la ciudad 💋 masaje relajante, 23 añitos, 150 rosas. "
         "Llámame: seis1dos 3cuatro5 seis7ocho. New in town, call or text.",
         "ES",
@@ -192,6 +225,16 @@ DECOYS: list[tuple[str, str]] = [
     ("USD 7134567890", "US"),
     ("zip code 7134567890", "US"),
     ("Call 713-555-0123x", "US"),
+    ("Job # 7134567890", "US"),
+    ("Vacante núm. 7134567890", "MX"),
+    ("Ref nº 7134567890", "US"),
+    ("https://site.example/post/7134567890", "US"),
+    ("see site.example/ads/7134567890.html", "US"),
+    ("www.site.example?id=7134567890", "US"),
+    ("mia7135550123@gmail.com", "US"),
+    ("Booking for 27/08 - 30/08", "MX"),
+    ("Houston, TX 77002-1234 77003", "US"),
+    ("cero siete siete cero ocho dos uno ocho cinco cero dos", "US"),  # British, not US
     ("7135550123", "GB"),  # a British national number carries its trunk 0
     ("713 555 0123", "ES"),  # a US number in Spain needs its 1
     ("(713) 555-0123", "XX"),  # unknown region: only numbers with a country code
