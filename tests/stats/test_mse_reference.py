@@ -128,3 +128,16 @@ def test_numpy_generator_matches_r_in_distribution(name: str) -> None:
     assert r_run.bootstrap is not None and np_run.bootstrap is not None
     same_law = ks_2samp(np_run.bootstrap.replicates, r_run.bootstrap.replicates)
     assert same_law.pvalue > 0.001
+
+
+@pytest.mark.slow
+def test_bic_bootstrap_reproduces_published_interval(reference: dict[str, Any]) -> None:
+    """Downhill BIC with 1,000 replicates: the interval of Silverman, Chan and Vincent (2024)."""
+    published = next(
+        p
+        for p in reference["UKdat_5"]["published"]
+        if p["method"] == "downhill BIC search, maxorder 2"
+    )
+    result = estimate_population(load("UKdat_5"), method="bic", nboot=1000, seed=1234)
+    assert result.ci_95 is not None
+    assert [round(v) for v in result.ci_95] == published["ci95"]
