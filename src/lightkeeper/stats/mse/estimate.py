@@ -9,7 +9,7 @@ one named model and says plainly when that model cannot give an estimate.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -28,7 +28,12 @@ from lightkeeper.stats.mse.bootstrap import (
     bootstrap_samples,
     jackknife_counts,
 )
-from lightkeeper.stats.mse.data import CaptureTable, RemovedList, cell_counts
+from lightkeeper.stats.mse.data import (
+    CaptureTable,
+    RemovedList,
+    cell_counts,
+    remove_noninformative_lists,
+)
 from lightkeeper.stats.mse.design import (
     MAX_MODEL_LISTS,
     FloatArray,
@@ -155,7 +160,7 @@ def estimate_population(
     prep = prepare(table)
     checker = ExistenceChecker(prep.layout)
     fixed_mask = _terms_mask(prep, terms) if method == "fixed" else 0
-    _require_estimable(prep, checker, fixed_mask if method == "fixed" else 0, terms)
+    _require_estimable(prep, checker, fixed_mask, terms)
     chosen = _select(
         prep.layout,
         prep.counts[None, :],
@@ -168,23 +173,16 @@ def estimate_population(
     names = pair_names(prep.table.lists)
     boot = None
     if nboot > 0:
-        samples = bootstrap_samples(
-            prep.table, prep.layout, nboot=nboot, seed=seed, generator=generator
-        )
-        job = _Job(prep.layout.m, samples, method, pthresh, fixed_mask)
-        estimates = _run_chunked(job, workers)
-        jack, weights = jackknife_counts(prep.counts)
-        jack_est = _estimates_for(_Job(prep.layout.m, jack, method, pthresh, fixed_mask))
-        boot = _summarise_bootstrap(
-            samples,
-            estimates,
-            jack_est,
-            weights,
-            prep.layout,
+        job = _Job(prep.layout.m, prep.counts[None, :], method, pthresh, fixed_mask)
+        boot = _bootstrap(
+            prep,
+            job,
             estimate=estimate,
-            levels=levels,
+            nboot=nboot,
             seed=seed,
+            levels=levels,
             generator=generator,
+            workers=workers,
         )
     candidates = candidate_models(prep, chosen, method, pthresh, checker)
     main = next(c for c in candidates if not c.terms)
@@ -231,8 +229,6 @@ def prepare(table: CaptureTable) -> Prepared:
     Raises EstimationError when fewer than two informative lists remain or too many lists
     are given for the exhaustive cell layout.
     """
-    from lightkeeper.stats.mse.data import remove_noninformative_lists
-
     reduced, removed = remove_noninformative_lists(table)
     if reduced.n_lists < 2:
         why = "; ".join(f"{r.name}: {r.reason}" for r in removed) or "only one list given"
@@ -355,26 +351,32 @@ def _run_chunked(job: _Job, workers: int) -> FloatArray:
         return np.concatenate(list(engine.map_batches(_estimates_for, jobs)))
 
 
-def _summarise_bootstrap(
-    samples: IntArray,
-    estimates: FloatArray,
-    jack_est: FloatArray,
-    weights: IntArray,
-    layout: Layout,
+def _bootstrap(
+    prep: Prepared,
+    job: _Job,
     *,
     estimate: float,
-    levels: tuple[float, ...],
+    nboot: int,
     seed: int,
+    levels: tuple[float, ...],
     generator: Generator,
+    workers: int,
 ) -> BootstrapSummary:
+    """Redo ``job``'s selection on bootstrap and jackknife samples; summarise as BCa."""
+    samples = bootstrap_samples(
+        prep.table, prep.layout, nboot=nboot, seed=seed, generator=generator
+    )
+    estimates = _run_chunked(replace(job, counts=samples), workers)
+    jack, weights = jackknife_counts(prep.counts)
+    jack_est = _estimates_for(replace(job, counts=jack))
     usable = np.isfinite(jack_est)
     ahat = acceleration(jack_est[usable], weights[usable])
     valid = estimates[np.isfinite(estimates)]
     if valid.size == 0:
         raise EstimationError("No bootstrap replicate gave an estimate, so there is no interval.")
-    empty_list = np.any(samples @ layout.cells.astype(np.int64) == 0, axis=1)
+    empty_list = np.any(samples @ prep.layout.cells.astype(np.int64) == 0, axis=1)
     return BootstrapSummary(
-        nboot=int(samples.shape[0]),
+        nboot=nboot,
         seed=seed,
         generator=generator,
         alpha=levels,
