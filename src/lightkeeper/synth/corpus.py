@@ -29,16 +29,11 @@ from random import Random
 from typing import IO, Any
 
 from lightkeeper.errors import ConfigError, OutputError
+from lightkeeper.synth.companions import new_companion
 from lightkeeper.synth.numbers import PhoneBook
-from lightkeeper.synth.operators import (
-    Operator,
-    World,
-    build_world,
-    network_size,
-    new_companion,
-    new_job,
-)
+from lightkeeper.synth.operators import Operator, World, build_world, network_size
 from lightkeeper.synth.places import City
+from lightkeeper.synth.recruiters import new_job
 from lightkeeper.synth.render import Rendered, new_price, render_ad
 
 BATCH = 8_000  # lines per batch: bounds memory (and the largest operator)
@@ -324,8 +319,12 @@ def _open_text(path: Path, stack: ExitStack) -> IO[str]:
 
 
 def default_workers() -> int:
-    """Return how many processes `write_corpus` uses by default: one per core, at most 8."""
-    return max(1, min(8, os.cpu_count() or 1))
+    """Return how many processes `write_corpus` uses by default: one per usable core, at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
 
 
 def write_corpus(out: Path, *, ads: int, seed: int, workers: int | None = None) -> CorpusInfo:

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import TypeVar
 
-from lightkeeper.synth import bank_jobs, money
 from lightkeeper.synth.numbers import Phone, PhoneBook
-from lightkeeper.synth.obfuscate import PHONE_STYLES, PLATFORMS, render_email, render_handle
+from lightkeeper.synth.obfuscate import PHONE_STYLES, render_handle
 from lightkeeper.synth.places import (
     CITIES_BY_COUNTRY,
     COUNTRIES,
@@ -25,25 +24,13 @@ from lightkeeper.synth.places import (
     City,
     Site,
 )
-from lightkeeper.synth.templates import (
-    Template,
-    Voice,
-    companion_template,
-    job_template,
-)
-from lightkeeper.synth.vocab import (
-    AGENCY_NAMES,
-    CONTACT_NAMES,
-    EMAIL_DOMAINS,
-    EMOJI,
-    HANDLE_WORDS,
-    NAMES,
-)
+from lightkeeper.synth.templates import Template
+from lightkeeper.synth.vocab import AGENCY_NAMES, EMAIL_DOMAINS, HANDLE_WORDS, NAMES
 
 YEAR_DAYS = 365.0
 _T = TypeVar("_T")
 _NAMED_STYLES = PHONE_STYLES[1:]
-_EMAIL_HABITS = ("plain", "plain", "at_dot", "paren", "bracket", "spaced", "caps", "arroba")
+EMAIL_HABITS = ("plain", "plain", "at_dot", "paren", "bracket", "spaced", "caps", "arroba")
 # Obfuscation habits: independents mostly write numbers plainly, risky operators hide them.
 _STYLE_WEIGHTS = {
     "independent": (0.74, 0.10, 0.03, 0.03, 0.03, 0.03, 0.02, 0.02),
@@ -155,7 +142,8 @@ def new_line_phone(book: PhoneBook, city: City, rng: Random, *, mobile: bool) ->
     return book.new_phone(city.country, prefixes=city.prefixes, fictional=city.fictional, rng=rng)
 
 
-def _weighted(rng: Random, weights: tuple[float, ...]) -> int:
+def weighted(rng: Random, weights: tuple[float, ...]) -> int:
+    """Return an index drawn with the given (unnormalised) weights."""
     r = rng.random() * sum(weights)
     for i, w in enumerate(weights):
         r -= w
@@ -164,7 +152,8 @@ def _weighted(rng: Random, weights: tuple[float, ...]) -> int:
     return len(weights) - 1
 
 
-def _distinct(rng: Random, items: tuple[_T, ...], count: int) -> list[_T]:
+def distinct(rng: Random, items: tuple[_T, ...], count: int) -> list[_T]:
+    """Return up to `count` different items in random order."""
     # random.sample is slow for the one or two items an operator needs.
     picked: list[int] = []
     while len(picked) < min(count, len(items)):
@@ -180,14 +169,15 @@ def network_size(rng: Random, cap: int) -> int:
     return min(cap, int(2.0 / u**0.8))
 
 
-def _home(rng: Random) -> City:
-    country = COUNTRY_CODES[_weighted(rng, COUNTRY_WEIGHTS)]
+def home_city(rng: Random) -> City:
+    """Return where a new operator is based: country by market share, larger cities likelier."""
+    country = COUNTRY_CODES[weighted(rng, COUNTRY_WEIGHTS)]
     cities = CITIES_BY_COUNTRY[country]
     # Larger markets (listed first) get more advertisers.
     return cities[min(len(cities) - 1, int(rng.random() ** 1.6 * len(cities)))]
 
 
-def _route(
+def route(
     home: City,
     start: float,
     span: float,
@@ -197,6 +187,10 @@ def _route(
     moves: bool,
     abroad: float,
 ) -> tuple[tuple[float, City], ...]:
+    """Return the operator's stays as (last day, city), in order, from `start` for `span` days.
+
+    Stays last between `stay` days; each move crosses a border with chance `abroad`.
+    """
     if not moves:
         return ((start + span + 1.0, home),)
     stays: list[tuple[float, City]] = []
@@ -215,9 +209,10 @@ def _route(
     return tuple(stays)
 
 
-def _personas(rng: Random, count: int, language: str, world: World) -> tuple[Persona, ...]:
+def personas_for(rng: Random, count: int, language: str) -> tuple[Persona, ...]:
+    """Return `count` personas with different names, ages, stats and their own photos."""
     names = NAMES[language] if rng.random() < 0.85 else NAMES["en" if language == "es" else "es"]
-    chosen = _distinct(rng, names, count)
+    chosen = distinct(rng, names, count)
     out = []
     for name in chosen:
         age = 19 + int(rng.random() ** 1.5 * 20)
@@ -232,7 +227,7 @@ def _personas(rng: Random, count: int, language: str, world: World) -> tuple[Per
     return tuple(out)
 
 
-def _lines(
+def phone_lines(
     book: PhoneBook,
     stays: tuple[tuple[float, City], ...],
     start: float,
@@ -243,6 +238,12 @@ def _lines(
     home: City,
     local_share: float,
 ) -> tuple[Line, ...]:
+    """Return the numbers an operator uses over its active period.
+
+    Without `rotation` one number serves throughout; with it each number lasts between the
+    two bounds (days) and overlaps the next a little; `local_share` of them are bought in the
+    city the operator is visiting.
+    """
     if rotation is None:
         return (
             Line(new_line_phone(book, home, rng, mobile=True), start - 1.0, start + span + 1.0),
@@ -278,7 +279,8 @@ def _ascii_letters(name: str) -> str:
     return "".join(ch for ch in plain if "a" <= ch <= "z")
 
 
-def _handle(name: str, rng: Random) -> str:
+def handle_for(name: str, rng: Random) -> str:
+    """Return a social handle made from a persona name (letters, digits, underscores)."""
     base = _ascii_letters(name) or "star"
     word = HANDLE_WORDS[int(rng.random() * len(HANDLE_WORDS))]
     digits = str(10 + int(rng.random() * 9990))
@@ -292,11 +294,13 @@ def _handle(name: str, rng: Random) -> str:
     return f"{base}_{word}"
 
 
-def _written_handle(platform: str, handle: str, rng: Random) -> tuple[str, str, str]:
+def written_handle(platform: str, handle: str, rng: Random) -> tuple[str, str, str]:
+    """Return (platform, handle, the way this operator writes it)."""
     return platform, handle, render_handle(platform, handle, rng)
 
 
-def _email(name: str, rng: Random) -> str:
+def email_for(name: str, rng: Random) -> str:
+    """Return a synthetic webmail address made from a persona name."""
     base = _ascii_letters(name) or "info"
     sep = ("", ".", "_")[int(rng.random() * 3)]
     word = HANDLE_WORDS[int(rng.random() * len(HANDLE_WORDS))]
@@ -305,16 +309,18 @@ def _email(name: str, rng: Random) -> str:
     return f"{base}{sep}{word}{number}@{domain}"
 
 
-def _styles(rng: Random, habit: str, spanish: bool) -> tuple[str, ...]:
+def phone_styles(rng: Random, habit: str, spanish: bool) -> tuple[str, ...]:
+    """Return an operator's phone obfuscation habits, the usual one first."""
     weights = _STYLE_WEIGHTS[habit]
-    first = PHONE_STYLES[_weighted(rng, weights)]
+    first = PHONE_STYLES[weighted(rng, weights)]
     if first == "spelled_en" and spanish:
         first = "spelled_es"
     second = _NAMED_STYLES[int(rng.random() * len(_NAMED_STYLES))]
     return (first,) if habit == "independent" or rng.random() < 0.5 else (first, second)
 
 
-def _sites(rng: Random, kind: str, count: int, spanish: bool) -> tuple[Site, ...]:
+def pick_sites(rng: Random, kind: str, count: int, spanish: bool) -> tuple[Site, ...]:
+    """Return the sites an operator posts on, its main one first."""
     options = list(SITES_BY_KIND[kind])
     if spanish:
         options.sort(key=lambda s: not s.spanish)  # Spanish writers start on the Spanish site
@@ -329,258 +335,9 @@ def _sites(rng: Random, kind: str, count: int, spanish: bool) -> tuple[Site, ...
     return (first, *rest[: count - 1])
 
 
-def _timeline(rng: Random, size: int, span: float) -> tuple[float, list[float]]:
+def timeline(rng: Random, size: int, span: float) -> tuple[float, list[float]]:
+    """Return (start day, sorted posting days) of `size` ads spread over `span` days."""
     span = min(YEAR_DAYS - 1.0, span)
     start = rng.random() * (YEAR_DAYS - span)
     times = sorted(start + rng.random() * span for _ in range(size))
     return start, times
-
-
-def _companion_span(rng: Random, size: int, *, independent: bool, risky: bool) -> float:
-    if independent:
-        return 0.0 if size == 1 else 3.0 + rng.random() * 60.0
-    if risky:
-        return size * (0.4 + rng.random() * 1.6)  # risky networks post often
-    return size * (0.8 + rng.random() * 3.0)
-
-
-def _templates(
-    label: str, voice: Voice, count: int, rng: Random, *, bilingual: bool
-) -> tuple[Template, ...]:
-    out = []
-    for i in range(count):
-        language = voice.language
-        if bilingual and i == count - 1 and count > 1:
-            language = "en" if language == "es" else "es"
-        out.append(companion_template(f"{label}.t{i + 1}", _with_language(voice, language), rng))
-    return tuple(out)
-
-
-def _with_language(voice: Voice, language: str) -> Voice:
-    return Voice(
-        language,
-        voice.third_person,
-        voice.risky,
-        voice.independent,
-        voice.multi,
-        voice.massage,
-        voice.shop,
-    )
-
-
-def new_companion(
-    label: str, *, world: World, rng: Random, independent: bool, size: int
-) -> Operator:
-    """Return an escort or massage advertiser posting `size` ads.
-
-    About a fifth of these operators are planted as risky (trafficking-like); their indicators
-    show up probabilistically in their ads, and independents show some of them too.
-    """
-    home = _home(rng)
-    spanish = rng.random() < COUNTRIES[home.country].spanish_share
-    language = "es" if spanish else "en"
-    risky = rng.random() < (0.05 if independent else 0.5 if size < 10 else 0.7)
-    massage = rng.random() < 0.3
-    shop = massage and not independent and rng.random() < 0.8
-    if independent:
-        n_personas = 1
-    elif risky:
-        n_personas = 2 + _weighted(rng, (0.4, 0.35, 0.25))
-    else:
-        n_personas = 1 + _weighted(rng, (0.5, 0.3, 0.2))
-    third = shop or rng.random() < (0.75 if risky else 0.08 if independent else 0.4)
-    span = _companion_span(rng, size, independent=independent, risky=risky)
-    start, times = _timeline(rng, size, span)
-    span = times[-1] - start
-    if risky and not shop:
-        moves, stay, abroad = True, (2.0, 7.0), 0.15
-    elif independent:
-        moves, stay, abroad = rng.random() < 0.2, (5.0, 30.0), 0.05
-    else:
-        moves, stay, abroad = not shop and rng.random() < 0.4, (10.0, 60.0), 0.05
-    stays = _route(home, start, span, rng, stay=stay, moves=moves, abroad=abroad)
-    if independent:
-        rotation = None if rng.random() < 0.9 or span < 2 else (span / 2, span)
-    else:
-        rotation = (15.0, 50.0) if risky else (60.0, 200.0)
-    lines = _lines(
-        world.book,
-        stays,
-        start,
-        span,
-        rng,
-        rotation=rotation,
-        home=home,
-        local_share=0.2 if risky else 0.0,
-    )
-    personas = _personas(rng, n_personas, language, world)
-    voice = Voice(language, third, risky, independent, n_personas > 1, massage, shop)
-    n_templates = (
-        1 if independent else 1 + _weighted(rng, (0.3, 0.4, 0.3) if risky else (0.5, 0.3, 0.2))
-    )
-    bilingual = home.country in ("US", "ES") and rng.random() < 0.15
-    templates = _templates(label, voice, n_templates, rng, bilingual=bilingual)
-    n_sites = (1 if rng.random() < 0.8 else 2) if independent else 1 + (rng.random() < 0.5) + risky
-    habit = "risky" if risky else "independent" if independent else "network"
-    n_handles = _weighted(rng, (0.45, 0.35, 0.15, 0.05))
-    handles = tuple(
-        _written_handle(platform, _handle(personas[0].name, rng), rng)
-        for platform in _distinct(rng, PLATFORMS, n_handles)
-    )
-    email = _email(personas[0].name, rng) if rng.random() < 0.3 else None
-    email_style = _EMAIL_HABITS[int(rng.random() * len(_EMAIL_HABITS))]
-    if email_style == "arroba" and not spanish:
-        email_style = "at_dot"
-    forms = money.RATE_FORMS[(language, massage)]
-    factor = 0.55 + rng.random() * 0.3 if risky else 0.85 + rng.random() * 0.45
-    return Operator(
-        label=label,
-        kind="massage" if massage else "escort",
-        risky=risky,
-        deceptive=None,
-        independent=independent,
-        home=home,
-        personas=personas,
-        lines=lines,
-        styles=_styles(rng, habit, spanish),
-        email=email,
-        email_text=render_email(email, email_style) if email else "",
-        handles=handles,
-        whatsapp=rng.random() < (0.45 if spanish else 0.15),
-        templates=templates,
-        sites=_sites(rng, "massage" if massage else "escort", n_sites, spanish),
-        stays=stays,
-        times=times,
-        price_factor=factor,
-        price_forms=tuple(_distinct(rng, tuple(range(len(forms))), 1 + (rng.random() < 0.3))),
-        emoji=tuple(_distinct(rng, EMOJI, 1 + int(rng.random() * 3))) if rng.random() < 0.6 else (),
-        agency=_agency(world, home, rng) if independent and rng.random() < 0.08 else None,
-        title_phone=0.3 if rng.random() < 0.25 else 0.0,
-        stock_share=0.15 if risky else 0.06,
-    )
-
-
-def _agency(world: World, home: City, rng: Random) -> tuple[str, Phone]:
-    options = world.agencies[home.country]
-    return options[int(rng.random() * len(options))]
-
-
-def _employer(rng: Random, country: str) -> str:
-    first, second = bank_jobs.EMPLOYER_PARTS
-    suffixes = bank_jobs.EMPLOYER_SUFFIX[country]
-    return (
-        f"{first[int(rng.random() * len(first))]} {second[int(rng.random() * len(second))]}"
-        f" {suffixes[int(rng.random() * len(suffixes))]}"
-    )
-
-
-def _address(rng: Random, city: City) -> str:
-    number = 10 + int(rng.random() * 4980)
-    street = bank_jobs.STREETS[int(rng.random() * len(bank_jobs.STREETS))]
-    postcode = "".join(str(int(rng.random() * 10)) if ch == "#" else ch for ch in city.postcode)
-    if city.country in ("US", "CA"):
-        kind = ("St", "Ave", "Blvd", "Rd")[int(rng.random() * 4)]
-        return f"{number} {street} {kind}, {city.name}, {city.region} {postcode}"
-    if city.country == "GB":
-        return f"{number % 300} {street} Road, {city.name} {postcode}"
-    if city.country == "ES":
-        return f"Calle {street} {number % 200}, {postcode} {city.name}"
-    return f"Av. {street} {number}, Col. Centro, {city.name}, CP {postcode}"
-
-
-def _employer_email(employer: str, country: str, rng: Random) -> str:
-    slug = "".join(
-        ch
-        for ch in employer.lower().split(" ")[0] + employer.lower().split(" ")[1]
-        if "a" <= ch <= "z"
-    )
-    tld = {"US": "com", "CA": "ca", "GB": "co.uk", "ES": "es", "MX": "com.mx"}[country]
-    box = ("jobs", "careers", "hr", "rrhh", "empleo")[int(rng.random() * 5)]
-    return f"{box}@{slug}.{tld}"
-
-
-def new_job(label: str, *, world: World, rng: Random, deceptive: bool, size: int) -> Operator:
-    """Return a job advertiser: a legitimate employer or a deceptive recruiter (planted risky)."""
-    home = _home(rng)
-    spanish = rng.random() < max(0.05, COUNTRIES[home.country].spanish_share)
-    language = "es" if spanish else "en"
-    contact = CONTACT_NAMES[language][int(rng.random() * len(CONTACT_NAMES[language]))]
-    roles = (bank_jobs.DECEPTIVE_ROLES if deceptive else bank_jobs.LEGIT_ROLES)[language]
-    employer = _employer(rng, home.country)
-    destinations = bank_jobs.DESTINATIONS[language]
-    fixed = {
-        "{_e}": employer,
-        "{_r}": roles[int(rng.random() * len(roles))],
-        "{_t}": destinations[int(rng.random() * len(destinations))],
-        "{_x}": _address(rng, home),
-        "{_f}": money.fee_text(home.country, 150 + 50 * int(rng.random() * 8)),
-        "{_n}": contact,
-    }
-    n_templates = 1 + (rng.random() < (0.5 if deceptive else 0.2))
-    templates = tuple(
-        job_template(
-            f"{label}.t{i + 1}",
-            language=language,
-            deceptive=deceptive,
-            fixed=fixed,
-            rng=rng,
-        )
-        for i in range(n_templates)
-    )
-    span = 1.0 + size * (1.0 + rng.random() * 6.0)
-    start, times = _timeline(rng, size, span)
-    span = times[-1] - start
-    stays = _route(
-        home,
-        start,
-        span,
-        rng,
-        stay=(5.0, 20.0),
-        moves=deceptive and rng.random() < 0.6,
-        abroad=0.05,
-    )
-    rotation = (20.0, 60.0) if deceptive else None
-    lines = _lines(
-        world.book, stays, start, span, rng, rotation=rotation, home=home, local_share=0.0
-    )
-    logo = (rng.getrandbits(64),) if not deceptive and rng.random() < 0.4 else ()
-    email: str | None = (
-        _email(contact, rng) if deceptive else _employer_email(employer, home.country, rng)
-    )
-    if rng.random() >= (0.4 if deceptive else 0.7):
-        email = None
-    email_style = "plain" if not deceptive or rng.random() < 0.6 else "at_dot"
-    handles: tuple[tuple[str, str, str], ...] = ()
-    if deceptive and rng.random() < 0.3:
-        handles = (_written_handle("telegram", _handle(contact, rng), rng),)
-    wage = (
-        float(3000 + 500 * int(rng.random() * 10))
-        if deceptive
-        else money.legit_wage_value(home.country, rng.random())
-    )
-    return Operator(
-        label=label,
-        kind="job",
-        risky=deceptive,
-        deceptive=deceptive,
-        independent=not deceptive,
-        home=home,
-        personas=(Persona(contact, 0, "", logo),),
-        lines=lines,
-        styles=_styles(rng, "job", spanish),
-        email=email,
-        email_text=render_email(email, email_style) if email else "",
-        handles=handles,
-        whatsapp=rng.random() < (0.5 if deceptive else 0.08),
-        templates=templates,
-        sites=_sites(rng, "job", 1 + (rng.random() < 0.4), spanish),
-        stays=stays,
-        times=times,
-        price_factor=1.0,
-        price_forms=(),
-        emoji=(),
-        agency=None,
-        title_phone=0.0,
-        stock_share=0.4 if deceptive else 0.0,
-        wage=wage,
-    )

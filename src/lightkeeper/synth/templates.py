@@ -120,11 +120,13 @@ class _Draft:
 
     def add(self, category: str, *, count: int = 1, keep: float = 1.0) -> None:
         patterns = self.bank[category]
-        first = int(self.rng.random() * len(patterns))
+        n = len(patterns)
+        first = int(self.rng.random() * n)
         # Consecutive patterns from a random start: distinct, and cheaper than sample().
-        for i in range(min(count, len(patterns))):
-            pattern = patterns[(first + i) % len(patterns)]
-            self.items.append((self.realise(pattern), keep))
+        for i in range(count if count < n else n):
+            pattern = patterns[(first + i) % n]
+            text = pooled_sentence(pattern, self.rng) if self.pooled else self.realise(pattern)
+            self.items.append((text, keep))
 
     def maybe(self, category: str, chance: float, *, keep: float = 1.0) -> None:
         if self.rng.random() < chance:
