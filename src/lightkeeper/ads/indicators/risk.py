@@ -79,24 +79,34 @@ def ad_scores_table(found: Sequence[Found], *, catalogue: Catalogue) -> pa.Table
     """The scores table (`AD_SCORES_SCHEMA`) of already matched ads."""
     contribution = {ind.code: ind.contribution for ind in catalogue.active()}
     names = {ind.code: ind.name for ind in catalogue.indicators}
-    evidence = np.array(
-        [sum(contribution.get(code, 0.0) for code in hits) for hits in found], dtype=np.float64
+    # one flat list per struct field and list offsets: much faster than a dict per reason
+    codes: list[str] = []
+    evidence: list[str] = []
+    offsets = [0]
+    sums = np.zeros(len(found))
+    for row, hits in enumerate(found):
+        if hits:
+            ordered = sorted(hits, key=lambda c: (-abs(contribution.get(c, 0.0)), c))
+            codes += ordered
+            evidence += [hits[c][:EVIDENCE_CHARS] for c in ordered]
+            sums[row] = sum(contribution.get(c, 0.0) for c in ordered)
+        offsets.append(len(codes))
+    reasons = pa.StructArray.from_arrays(
+        [
+            pa.array(codes, pa.string()),
+            pa.array([names[c] for c in codes], pa.string()),
+            pa.array([contribution.get(c, 0.0) for c in codes], pa.float64()),
+            pa.array(evidence, pa.string()),
+        ],
+        fields=list(REASON_TYPE),
     )
-    scores = risk_scores(catalogue.intercept("ad"), evidence)
-    reasons = [
-        _ordered(
-            [
-                _reason(code, names[code], contribution.get(code, 0.0), ev)
-                for code, ev in hits.items()
-            ]
-        )
-        for hits in found
-    ]
+    offset_array = pa.array(offsets, pa.int32())
+    indicators = pa.array([code for hits in found for code in hits], pa.string())
     return pa.Table.from_arrays(
         [
-            pa.array([list(hits) for hits in found], pa.list_(pa.string())),
-            pa.array(scores, pa.float64()),
-            pa.array(reasons, pa.list_(REASON_TYPE)),
+            pa.ListArray.from_arrays(offset_array, indicators),
+            pa.array(risk_scores(catalogue.intercept("ad"), sums), pa.float64()),
+            pa.ListArray.from_arrays(offset_array, reasons),
         ],
         schema=AD_SCORES_SCHEMA,
     )
