@@ -25,6 +25,8 @@ DECODED: list[tuple[str, str]] = [
     ("tel: cerosiete7tres430634cinco |", "tel: 07734306345 |"),
     ("phone seven one three 555 0123", "phone 7 1 3 555 0123"),
     ("Book now 972 fivefivefive zerooneoneseven.", "Book now 972 555 0117."),
+    ("Call me sixzerofour fivefivefive zeroonetwozero. One hour", "Call me 604 555 0120. One hour"),
+    ("al cincounocuatro cincocincocinco cerounoochoseis.", "al 514 555 0186."),
     # a lone Spanish "o" is "or" between two numbers, not a zero
     (
         "SEIS UNO DOS TRES CUATRO CINCO SEIS o seis siete ocho nueve cero uno dos",

@@ -159,6 +159,8 @@ POSITIVES: list[tuple[str, str, list[str]]] = [
     ("Llámame al 612.34.56.BS.", "ES", ["+34612345685"]),
     ("Book now 612-34-oo-78.", "ES", ["+34612340078"]),
     ("Book now 713 fivefivefive zeroonetwothree.", "US", [US]),
+    ("Call me sevenonethree fivefivefive zeroonetwothree, one hour min", "US", [US]),
+    ("kik me: estrella_3522 Medidas: 96-61-90, 1.70 m. 55 1234 5678", "MX", [MX]),
     ("Call our office at 612 34 56 seveneight.", "ES", [ES]),
     (
         "Citas al SEIS UNO DOS / TRES CUATRO CINCO / SEIS SIETE OCHO o "
@@ -233,6 +235,7 @@ DECOYS: list[tuple[str, str]] = [
     ("www.site.example?id=7134567890", "US"),
     ("mia7135550123@gmail.com", "US"),
     ("Booking for 27/08 - 30/08", "MX"),
+    ("kik me: estrella_3522 87-56-90, 1.73 m", "MX"),
     ("Houston, TX 77002-1234 77003", "US"),
     ("cero siete siete cero ocho dos uno ocho cinco cero dos", "US"),  # British, not US
     ("7135550123", "GB"),  # a British national number carries its trunk 0

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress, repeat
 
 __all__ = ["decode_digits"]
 
@@ -162,6 +163,10 @@ _DIGITS_AND_LETTERS = bytes(
     48 if 48 <= code <= 57 else code if 97 <= code <= 122 else code + 32 if 65 <= code <= 90 else 32
     for code in range(256)
 )
+_SCREEN_TUPLE = tuple(sorted(_SCREEN_WORDS))
+_GLUED_WORDS_RE = re.compile(
+    ("(?:" + "|".join(sorted(_SPELLED, key=lambda w: (-len(w), w))) + "){2,}").encode()
+)
 _SCREEN_ALTERNATION = "|".join(sorted((w for w in _SPELLED if len(w) > 1), key=len, reverse=True))
 
 
@@ -202,10 +207,23 @@ def _decoded_spelled_run(run: str) -> str | None:
     return _RUN_COMMAS_RE.sub(" ", decoded)
 
 
-def _standalone_digit_words(text: str) -> list[str]:
-    """The distinct digit words that stand as words of their own in the text (maybe none)."""
-    words = text.encode("ascii", "replace").translate(_LETTERS_ONLY).split()
+def _words_of(text: str) -> list[bytes]:
+    """The lower-case ASCII words of the text (letters only; digits and the rest split words)."""
+    return text.encode("ascii", "replace").translate(_LETTERS_ONLY).split()
+
+
+def _standalone_digit_words(words: list[bytes]) -> list[str]:
+    """The distinct digit words among the words (maybe none)."""
     return [word.decode() for word in _SCREEN_WORDS.intersection(words)]
+
+
+def _has_glued_word_run(words: list[bytes]) -> bool:
+    """Whether a word is digit words glued together ("sixzerofour", "cincounocuatro")."""
+    # map/compress keep the loop in C: only the few words starting with a digit word get here.
+    for word in compress(words, map(bytes.startswith, words, repeat(_SCREEN_TUPLE))):
+        if word not in _SCREEN_WORDS and _GLUED_WORDS_RE.fullmatch(word) is not None:
+            return True
+    return False
 
 
 def _has_glued_digit_words(text: str) -> bool:
@@ -278,10 +296,11 @@ def _split_at_spanish_or(text: str, spans: list[tuple[int, int]]) -> list[tuple[
 
 def _decode_spelled(text: str) -> str:
     """Text with runs of spelled digits (English or Spanish, mixed with digits) as digits."""
-    if _has_glued_digit_words(text):
-        spans = _all_spelled_runs(text)  # rare: "7one3", "9doscero" need the full scan
-    elif words := _standalone_digit_words(text):
-        spans = _spelled_runs_near(text, words)
+    words = _words_of(text)
+    if _has_glued_digit_words(text) or _has_glued_word_run(words):
+        spans = _all_spelled_runs(text)  # rare: "7one3", "sixzerofour" need the full scan
+    elif hits := _standalone_digit_words(words):
+        spans = _spelled_runs_near(text, hits)
     else:
         return text
     pieces: list[str] = []

@@ -237,7 +237,7 @@ def _decoy_indexes(
         if len(digits) > 1 and len(digits[1]) == 4 and seps[0] == "-":
             excluded.add(1)
     excluded.update(_round_the_clock_indexes(digits, seps))
-    if start > 0 and not text[start - 1].isspace() and _is_inside_link(text, start):
+    if start > 0 and not text[start - 1].isspace() and _is_inside_link_or_handle(text, start):
         excluded.add(0)
     last = len(digits) - 1
     if text[end : end + 1] == "@" or (
@@ -252,9 +252,11 @@ def _decoy_indexes(
     return excluded
 
 
-def _is_inside_link(text: str, start: int) -> bool:
+def _is_inside_link_or_handle(text: str, start: int) -> bool:
     """Whether the chain starts inside a web address or an email ("site.example/post/7134567890"),
-    other than a phone link ("wa.me/17135550123", "tel:+1...")."""
+    other than a phone link ("wa.me/17135550123", "tel:+1..."), or ends a handle ("mia_3522")."""
+    if text[start - 1] == "_" and start > 1 and text[start - 2].isalnum():
+        return True
     before = text[max(0, start - _LINK_WINDOW) : start]
     token = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
     return _LINK_RE.search(token) is not None and _PHONE_LINK_RE.search(token) is None
@@ -387,9 +389,13 @@ def _measurement_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[
 
 
 def _is_measurement(bust: str, waist: str, hips: str) -> bool:
-    if any(len(value) != 2 for value in (bust, waist, hips)):
+    """Bust, waist and hips in inches ("34-24-36") or centimetres ("90-60-90", "96-61-90")."""
+    if not all(2 <= len(value) <= 3 for value in (bust, waist, hips)):
         return False
-    return 28 <= int(bust) <= 50 and 18 <= int(waist) <= 40 and 28 <= int(hips) <= 56
+    b, w, h = int(bust), int(waist), int(hips)
+    inches = 28 <= b <= 50 and 18 <= w <= 40 and 28 <= h <= 56
+    centimetres = 70 <= b <= 130 and 45 <= w <= 100 and 70 <= h <= 140
+    return inches or centimetres
 
 
 @lru_cache(maxsize=1 << 14)
