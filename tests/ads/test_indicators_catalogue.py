@@ -129,6 +129,7 @@ def test_user_json_file(tmp_path):
         ('code = "SX_YOUTH"\nlevel = "city"', "'level' must be one of"),
         ('code = "NEW_ONE"\nweight = 1.0', "NEW_ONE needs a 'name'"),
         ('code = "lower"', "upper-case"),
+        ('code = "SX_YOUTH"\nwieght = 2.0', "unknown field(s) wieght"),
     ],
 )
 def test_invalid_user_entries_name_the_indicator(tmp_path, entry, message):

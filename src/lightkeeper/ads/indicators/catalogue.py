@@ -38,6 +38,13 @@ INTERCEPT_KEYS = {"ad": "intercept_ad", "network": "intercept_network", "job": "
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,47}$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$|^any$")
 _TEXT_FIELDS = ("name", "description")
+_FIELDS = frozenset(
+    {
+        "code", "name", "family", "level", "direction", "weight", "evidence", "source",
+        "detector", "patterns", "regex", "applies_to", "params", "description", "explain",
+        "verify", "names", "enabled", "extra_patterns",
+    }
+)  # fmt: skip
 _LIST_MAPS = ("patterns", "regex")
 _TEXT_MAPS = ("explain", "verify", "names")
 
@@ -305,6 +312,9 @@ def _indicator(
         raise ConfigError(
             f"{where}: indicator code {code!r} must be upper-case letters, digits and '_'"
         )
+    unknown = sorted(set(entry) - _FIELDS)
+    if unknown:
+        raise ConfigError(f"{where}: indicator {code}: unknown field(s) {', '.join(unknown)}")
     for key in _TEXT_FIELDS:
         if key in entry and not isinstance(entry[key], str):
             raise ConfigError(f"{where}: indicator {code}: '{key}' must be a string")
