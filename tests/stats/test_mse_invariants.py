@@ -20,7 +20,7 @@ from lightkeeper.stats.mse import (
     table_from_histories,
     table_from_records,
 )
-from tests.stats.conftest import DATASETS, load
+from tests.stats.mse_fixtures import DATASETS, load
 
 
 def _term_set(terms: tuple[str, ...]) -> set[frozenset[str]]:

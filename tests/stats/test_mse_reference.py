@@ -16,7 +16,7 @@ from lightkeeper.stats.mse.design import layout_for
 from lightkeeper.stats.mse.existence import ExistenceChecker
 from lightkeeper.stats.mse.fit import fit_batch, model_masks
 from lightkeeper.stats.mse.select import select_stepwise
-from tests.stats.conftest import DATA, DATASETS, load
+from tests.stats.mse_fixtures import DATA, DATASETS, load
 
 BCA_LEVELS = ("0.025", "0.05", "0.95", "0.975")
 

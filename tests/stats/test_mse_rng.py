@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lightkeeper.stats.mse.rng import RCompatibleGenerator, r_multinomial_rows
-from tests.stats.conftest import DATA
+from tests.stats.mse_fixtures import DATA
 
 
 def test_unif_rand_after_set_seed_is_r_bit_for_bit() -> None:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from lightkeeper.errors import ConfigError, EstimationError, InputError
 from lightkeeper.stats.cli import stats_app
-from tests.stats.conftest import DATA
+from tests.stats.mse_fixtures import DATA
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "statistics.md"
 

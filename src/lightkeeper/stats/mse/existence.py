@@ -33,6 +33,9 @@ from lightkeeper.stats.mse.fit import BatchFit, ModelMasks
 
 LP_TOLERANCE = 1e-7
 CERTIFICATE_MAX_RESIDUAL = 1e-6
+# Far below any fitted mean a real MLE has, far above what a diverging fit can reach in
+# MAX_ITER Newton steps of about one unit each on the log scale.
+CERTIFICATE_MIN_MEAN = 1e-100
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ class ExistenceChecker:
         """
         y = counts.astype(np.float64)
         no_empty_list = np.all(counts @ self.layout.cells.astype(np.int64) > 0, axis=1)
-        positive = np.all(np.where(masks.cells, fit.mu > 0, True), axis=1)
+        positive = np.all(np.where(masks.cells, fit.mu > CERTIFICATE_MIN_MEAN, True), axis=1)
         score = np.where(masks.columns, ((y - fit.mu) * masks.cells) @ self.layout.design, 0.0)
         tolerance = CERTIFICATE_MAX_RESIDUAL * np.maximum(1.0, y.sum(axis=1))
         balanced = np.max(np.abs(score), axis=1) <= tolerance
