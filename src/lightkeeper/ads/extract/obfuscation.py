@@ -148,7 +148,8 @@ _WORD = "(?:" + "|".join(sorted(_SPELLED, key=lambda w: (-len(w), w))) + ")"
 # A word counts as a token when it ends the word ("seven ") or runs straight into another digit
 # word or digit ("sevenone", "7one3"); so "oneself", "sixteen", "seventy", "dosis" are no tokens.
 _TOKEN = rf"(?:{_WORD}(?:(?![^\W\d_])|(?={_WORD}|[0-9]))|[0-9]++)"
-_SPELLED_SEP = r"[ \t.,;\-*~/_|•·()\[\]]{0,4}"
+# A dot followed by a space ends a sentence, not a number: "... zero. One hour".
+_SPELLED_SEP = r"(?:[ \t,;\-*~/_|•·()\[\]]|\.(?![ \t]))" + "{0,4}"
 _SPELLED_RUN_RE = re.compile(rf"(?<![^\W_])(?>{_TOKEN}(?:{_SPELLED_SEP}{_TOKEN})*)", re.IGNORECASE)
 _SPELLED_WORD_RE = re.compile(_WORD, re.IGNORECASE)
 # Screens, on byte images of the text, several times cheaper than a regex scan of the text:
