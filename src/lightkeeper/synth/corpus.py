@@ -10,6 +10,7 @@ id, same content) and edited re-posts (same id, a new price, `version` 2, 3...).
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 import json
@@ -272,10 +273,18 @@ def _batch_text(plan: _Plan, index: int) -> _BatchText:
     tally = _Tally()
     ad_lines: list[str] = []
     truth_lines: list[str] = []
-    for ad, truth in _batch(plan, index, tally):
-        ad_lines.append(_ENCODE(ad))
-        if not truth.get("duplicate"):
-            truth_lines.append(_ENCODE(truth))
+    # A batch makes ~10^5 small acyclic objects that refcounting frees: the cycle collector
+    # would only rescan them over and over (about a tenth of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for ad, truth in _batch(plan, index, tally):
+            ad_lines.append(_ENCODE(ad))
+            if not truth.get("duplicate"):
+                truth_lines.append(_ENCODE(truth))
+    finally:
+        if collecting:
+            gc.enable()
     tally.versions.clear()
     ads = "\n".join(ad_lines) + "\n" if ad_lines else ""
     truths = "\n".join(truth_lines) + "\n" if truth_lines else ""

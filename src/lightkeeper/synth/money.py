@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _SYMBOL = {"USD": "$", "CAD": "$", "GBP": "£", "EUR": "€", "MXN": "$"}
 _WORD_ES = {"USD": "dólares", "CAD": "dólares", "GBP": "libras", "EUR": "euros", "MXN": "pesos"}
 
@@ -48,6 +50,7 @@ def _amount(value: int, currency: str, language: str) -> str:
     return f"{symbol}{number}"
 
 
+@lru_cache(maxsize=8192)  # a few hundred distinct rates recur across a corpus
 def rate_text(currency: str, language: str, form: str, hour: int) -> str:
     """Return a rate line such as "$200/hr" or "150hh 250h" for an hourly price `hour`."""
     step = price_step(currency)
