@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lightkeeper.ads.indicators.catalogue import Catalogue, Indicator
-from lightkeeper.ads.indicators.names import CUED_NAMES, several_names
+from lightkeeper.ads.indicators.names import CUED_NAMES, NAME_CUES, several_names
 from lightkeeper.ads.indicators.obscured import CANDIDATE, RUN, obscured_run
 from lightkeeper.ads.indicators.patterns import fold_key, phrase_regexes
 
@@ -179,7 +179,7 @@ def _match(ads: pa.Table, matcher: Matcher, *, job_offer: bool | None) -> list[F
     if matcher.obscured:
         _mark_obscured(texts, matcher.obscured, found)
     if matcher.several_names:
-        _mark_runs(texts, CUED_NAMES, several_names, matcher.several_names, found)
+        _mark_runs(texts, CUED_NAMES, several_names, matcher.several_names, found, only=NAME_CUES)
     if matcher.minor_age and "ages" in ads.column_names:
         _mark_minor_age(ads.column("ages"), matcher.minor_age, found)
     return [_in_order(f, matcher.order) for f in found]
@@ -215,10 +215,10 @@ def _read_marks(
     value: str, original: str, group: _Group, cache: dict[str, tuple[str, ...]], into: Found
 ) -> None:
     parts = value.split(MARK)
-    lowered = "".join(parts)
     # evidence quotes the original text; lower-casing rarely changes a text's length, and
     # then the lower-cased text is quoted instead
-    text = original if len(original) == len(lowered) else lowered
+    same = len(value) - (len(parts) - 1) == len(original)
+    text = original if same else "".join(parts)
     offset = len(parts[0])
     for j in range(1, len(parts), 2):
         matched = parts[j]
@@ -286,13 +286,21 @@ def _mark_runs(
     verify: Callable[[str], str | None],
     indicators: Sequence[Indicator],
     found: list[Found],
+    *,
+    only: str,
 ) -> None:
-    """Mark `pattern` (case-sensitive RE2) in the original texts; `verify` reads the marks."""
-    marked = pc.replace_substring_regex(texts, pattern, MARK + r"\0" + MARK)
-    changed = pc.fill_null(pc.not_equal(pc.binary_length(marked), pc.binary_length(texts)), False)
-    rows = np.nonzero(np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool))[0]
-    values = marked.take(pa.array(rows, pa.int64())).to_pylist()
-    for row, value in zip(rows.tolist(), values, strict=True):
+    """Mark `pattern` (case-sensitive RE2) in the original texts that match `only` (a cheap
+    prefilter), and let `verify` read the marks."""
+    candidates = pc.fill_null(pc.match_substring_regex(texts, only), False)
+    rows = np.nonzero(np.asarray(candidates.to_numpy(zero_copy_only=False), dtype=bool))[0]
+    if not len(rows):
+        return
+    subset = texts.take(pa.array(rows, pa.int64()))
+    marked = pc.replace_substring_regex(subset, pattern, MARK + r"\0" + MARK)
+    changed = pc.fill_null(pc.not_equal(pc.binary_length(marked), pc.binary_length(subset)), False)
+    hits = np.nonzero(np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool))[0]
+    marked, rows = marked.take(pa.array(hits, pa.int64())), rows[hits]
+    for row, value in zip(rows.tolist(), marked.to_pylist(), strict=True):
         hit = verify(value or "")
         if hit is not None:
             for ind in indicators:

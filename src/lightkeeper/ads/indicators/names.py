@@ -19,6 +19,8 @@ _CUE = (
 _NAME = r"\p{Lu}\p{Ll}{1,15}"
 _JOIN = r"\s*(?:,|&|\+|/|\band\b|\bor\b|\by\b|\bo\b|\be\b)\s*"
 CUED_NAMES = rf"\b{_CUE}\s+{_NAME}(?:{_JOIN}{_NAME})+"
+# a cheap prefilter (no Unicode classes): a cue, then a capital, then a joining word soon after
+NAME_CUES = rf"{_CUE}\s+[A-ZÁÉÍÓÚÑ][^\n]{{1,40}}(?:,|&|\+|/| and | or | y | o | e )"
 _WORDS = re.compile(r"[^\W\d_]+")
 # capitalised words that follow the cues but are no persons' names
 _NOT_NAMES_TEXT = """
