@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 MAX_TOKENS = 200  # per sentence, so a huge or repeated text cannot make alignment slow
 MAX_SENTENCES = 200  # per member
@@ -49,6 +50,14 @@ _TOKENS = {
     for has_url in (False, True)
 }
 _MAYBE_MASKED = re.compile(r"[\d@]|https?:|www\.", re.IGNORECASE)
+_VALUES = {
+    (has_at, has_url): re.compile(
+        (_EMAIL if has_at else "") + (_URL if has_url else "") + _NUMBERS.removeprefix("|"),
+        re.IGNORECASE,
+    )
+    for has_at in (False, True)
+    for has_url in (False, True)
+}
 _URL_HINT = re.compile(r"https?://|www\.", re.IGNORECASE)
 _AGE_AFTER = frozenset({"yo", "y/o", "years", "yrs", "year", "años", "anos", "añitos"})
 _AGE_BEFORE = frozenset({"age", "edad", "aged"})
@@ -82,8 +91,7 @@ _SLOT_ORDER = ("phone", "email", "handle", "url", "price", "age", "name", "city"
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:[ '’-][^\W\d_][^\W\d_'’-]*){0,2}$")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token of a sentence: its alignment key, its kind, and where it sits in the text."""
 
     key: str
@@ -353,10 +361,14 @@ def _value_kind(value: str, cities: set[str] | frozenset[str]) -> str:
 
 
 def _masked_values(text: str) -> list[str]:
-    """The masked values of a sentence in order (phones, prices, ...), as written."""
+    """The masked values of a sentence in order (phones, prices, ...), as written.
+
+    The same alternatives as `tokens` less words and marks, so values split the same way,
+    without building tokens (this runs for every member sentence holding a number)."""
     if not _MAYBE_MASKED.search(text):
         return []
-    return [text[t.start : t.end] for t in tokens(text) if t.kind in _MASKED]
+    pattern = _VALUES[("@" in text, _URL_HINT.search(text) is not None)]
+    return [m.group() for m in pattern.finditer(text)]
 
 
 def masked_form(sentence: str) -> str:

@@ -15,6 +15,7 @@ The steps, each a pure function over flat arrays so an engine can run them on ba
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -31,6 +32,7 @@ from lightkeeper.ads.templates.minhash import Method, estimated_similarity, minh
 from lightkeeper.ads.templates.shingles import (
     I64,
     U64,
+    _offsets_and_bytes,
     ad_texts,
     mix64,
     shingle_hashes,
@@ -52,7 +54,7 @@ TEMPLATES_SCHEMA = pa.schema(
     ]
 )
 PREFIX = "tpl"
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.4
 DEFAULT_NUM_PERM = 128
 BATCH_ROWS = 20_000
 MAX_BOILERPLATE_LISTED = 50
@@ -81,6 +83,7 @@ class TemplateResult:
     template_ids: list[str | None]
     templates: pa.Table
     boilerplate: list[str]
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,25 +102,33 @@ class Corpus:
 def cluster_templates(
     ads: pa.Table,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
-    num_perm: int = DEFAULT_NUM_PERM,
+    threshold: float | None = None,
+    num_perm: int | None = None,
     options: TemplateOptions | None = None,
 ) -> TemplateResult:
     """Group near-duplicate ads into templates and describe each template.
 
     `ads` needs columns id, version, title, body (posted_at, city optional). `threshold` is the
-    estimated Jaccard similarity of word shingles (boilerplate removed) at which two ads count
-    as one template; `options` tunes the rest. Ads with no near-duplicate get None. The result
-    does not depend on the order of the rows.
+    estimated Jaccard similarity of word shingles (boilerplate discounted) at which two ads
+    count as one template (default DEFAULT_THRESHOLD), `num_perm` the MinHash signature length
+    (a power of two, default DEFAULT_NUM_PERM); `options` tunes the rest, and the two keywords
+    override it. Ads with no near-duplicate get None. The result does not depend on the order
+    of the rows.
     """
-    opts = replace(options or TemplateOptions(), threshold=threshold, num_perm=num_perm)
+    opts = options or TemplateOptions()
+    if threshold is not None:
+        opts = replace(opts, threshold=threshold)
+    if num_perm is not None:
+        opts = replace(opts, num_perm=num_perm)
     n = ads.num_rows
     if n == 0:
         return TemplateResult([], TEMPLATES_SCHEMA.empty_table(), [])
+    clock = _Clock()
     order = canonical_order(ads)
     table = ads.take(pa.array(order))
     members = member_ids(table)
     corpus = prepare_corpus(table)
+    clock.lap("prepare")
     boiler = learn_boilerplate(
         corpus.sentence_ad,
         corpus.sentence_hash,
@@ -125,15 +136,31 @@ def cluster_templates(
         sentence_shape=corpus.sentence_shape,
         options=opts.boilerplate,
     )
+    clock.lap("boilerplate")
     labels = template_labels(corpus, boiler, n, opts)
     ids_sorted = _template_ids(labels, members)
+    clock.lap("cluster")
     templates, boilerplate_texts = _templates_table(
         table, labels, ids=ids_sorted, corpus=corpus, boiler=boiler, opts=opts
     )
     template_ids: list[str | None] = [None] * n
     for row, tid in zip(order.tolist(), ids_sorted, strict=True):
         template_ids[row] = tid
-    return TemplateResult(template_ids, templates, boilerplate_texts)
+    clock.lap("describe")
+    return TemplateResult(template_ids, templates, boilerplate_texts, clock.seconds)
+
+
+class _Clock:
+    """Seconds spent per step, for the run summary and the benchmark."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 def member_ids(ads: pa.Table) -> pa.Array:
@@ -153,9 +180,10 @@ def canonical_order(ads: pa.Table) -> I64:
     Rows that tie on both are identical for clustering, so the result never depends on the
     input order.
     """
-    keys = pa.table(
-        {"member": member_ids(ads), "text_hash": pa.array(string_hashes(ad_texts(ads)))}
-    )
+    members = member_ids(ads)
+    if pc.count_distinct(members).as_py() == len(members):
+        return np.asarray(pc.sort_indices(members), dtype=np.int64)
+    keys = pa.table({"member": members, "text_hash": pa.array(string_hashes(ad_texts(ads)))})
     indices = pc.sort_indices(keys, sort_keys=[("member", "ascending"), ("text_hash", "ascending")])
     return np.asarray(indices, dtype=np.int64)
 
@@ -195,12 +223,10 @@ def template_labels(corpus: Corpus, boiler: Boilerplate, n: int, opts: TemplateO
 
 
 def ad_shingles(corpus: Corpus, boiler: Boilerplate, n: int, *, k: int) -> tuple[U64, I64]:
-    """The word shingles of each row, less those inside a boilerplate sentence."""
+    """The word shingles of each row, less those made only of boilerplate words."""
     flagged = boiler.contains(corpus.sentence_hash)[corpus.token_sentence]
     owner = corpus.sentence_ad[corpus.token_sentence]
-    return shingle_hashes(
-        corpus.token_hash, owner, n, k=k, sentence=corpus.token_sentence, boilerplate=flagged
-    )
+    return shingle_hashes(corpus.token_hash, owner, n, k=k, boilerplate=flagged)
 
 
 def clusters_of(edges: npt.NDArray[np.int64], n: int) -> I64:
@@ -355,21 +381,39 @@ def _rank_within(labels: I64) -> I64:
 
 def _members(table: pa.Table, corpus: Corpus, boiler: Boilerplate, rows: I64) -> list[Member]:
     """The given rows as alignment members: sentences with keys, boilerplate and empty ones out."""
-    sentence_bounds = np.searchsorted(corpus.sentence_ad, np.r_[rows, rows + 1].reshape(2, -1))
-    kept = (corpus.sentence_hash != 0) & ~boiler.contains(corpus.sentence_hash)
-    texts = ad_texts(table.take(pa.array(rows))).to_pylist()
+    bounds = np.searchsorted(corpus.sentence_ad, np.stack([rows, rows + 1]))
+    lengths = bounds[1] - bounds[0]
+    sentence_ids = _spans(bounds[0], lengths)
+    texts = ad_texts(table.take(pa.array(rows)))
+    offsets, data = _offsets_and_bytes(texts)
+    # Sentences tile their text, so the texts' bytes with sentence offsets are a string array.
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    starts = offsets[:-1][owner] + corpus.sentence_start[sentence_ids]
+    sentence_offsets = np.r_[starts, offsets[-1]].astype(np.int64)
+    sentences = pa.Array.from_buffers(
+        pa.large_string(),
+        len(sentence_ids),
+        [None, pa.py_buffer(sentence_offsets), pa.py_buffer(data)],
+    )
+    hashes = corpus.sentence_hash[sentence_ids]
+    kept = (hashes != 0) & ~boiler.contains(hashes)
+    kept_text = sentences.filter(pa.array(kept)).to_pylist()
+    kept_keys = hashes[kept].tolist()
+    ends = np.cumsum(np.bincount(owner[kept], minlength=len(rows))).tolist()
     cities = _column_values(table, "city", rows)
     members: list[Member] = []
-    for i, (text, city) in enumerate(zip(texts, cities, strict=True)):
-        encoded = text.encode()
-        ids = [s for s in range(sentence_bounds[0, i], sentence_bounds[1, i]) if kept[s]]
-        sentences = [
-            encoded[corpus.sentence_start[s] : corpus.sentence_end[s]].decode("utf-8", "replace")
-            for s in ids
-        ]
-        keys = corpus.sentence_hash[ids].tolist()
-        members.append(Member(sentences=sentences, keys=keys, city=city))
+    begin = 0
+    for end, city in zip(ends, cities, strict=True):
+        members.append(Member(kept_text[begin:end], kept_keys[begin:end], city))
+        begin = end
     return members
+
+
+def _spans(starts: I64, lengths: I64) -> I64:
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
 
 
 def _column_values(table: pa.Table, name: str, rows: I64) -> list[str]:

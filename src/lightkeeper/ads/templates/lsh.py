@@ -3,7 +3,8 @@
 Rows are expected in canonical order (see `cluster.canonical_order`), so "the first member of a
 bucket" is the same ad whatever order the input came in. A bucket of m ads gives m-1 pairs (each
 member with the bucket's first member), never m*(m-1)/2, so a bucket of thousands of ads (short
-texts, stock phrases) costs no more than thousands of pairs.
+texts, stock phrases) costs no more than thousands of pairs. Each member is also paired with
+the member before it in the bucket, so a member unlike the first still finds its neighbour.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def band_keys(sig: U32, *, bands: int) -> tuple[U64, npt.NDArray[np.bool_]]:
 
 
 def candidate_pairs(keys: U64, usable: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
-    """Pairs (first member of a bucket, other member) over all bands, without repeats.
+    """Pairs (first member of a bucket, other member) and (member, next member) over all
+    bands, without repeats.
 
     `keys`/`usable` come from `band_keys`. Returned pairs have left < right (row numbers).
     """
@@ -59,6 +61,12 @@ def candidate_pairs(keys: U64, usable: npt.NDArray[np.bool_]) -> tuple[I64, I64]
         others = ~starts
         lefts.append(members[first_of_bucket[others]])
         rights.append(members[order[others]])
+        # Also each member with the one before it: a member unlike the bucket's first can
+        # still be like its neighbour, and this stays linear.
+        chained = np.flatnonzero(others)
+        chained = chained[~starts[chained - 1]]
+        lefts.append(members[order[chained - 1]])
+        rights.append(members[order[chained]])
     if not lefts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty

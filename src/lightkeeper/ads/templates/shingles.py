@@ -470,7 +470,6 @@ def shingle_hashes(
     n_owners: int,
     *,
     k: int,
-    sentence: I64 | None = None,
     boilerplate: Bools | None = None,
 ) -> tuple[U64, I64]:
     """Hashes of the k-word shingles of each owner's token sequence, grouped by owner.
@@ -479,10 +478,9 @@ def shingle_hashes(
     shingles are hashes[offsets[j]:offsets[j+1]]. An owner with 1..k-1 tokens gets one shingle of
     all its tokens, so short texts still compare; an owner with none gets no shingle.
 
-    With `sentence` (the sentence of each token) and `boilerplate` (whether that sentence is
-    boilerplate), shingles lying wholly inside one boilerplate sentence are left out: what
-    unrelated ads paste says nothing, but which sentences an ad strings together, in which
-    order, does (shingles across two sentences stay).
+    With `boilerplate` (whether each token lies in a boilerplate sentence), shingles made only
+    of boilerplate tokens are left out, within a sentence or across a pasted block of them;
+    shingles joining boilerplate to the ad's own words stay (they are as rare as those words).
     """
     count = len(tokens)
     if count == 0:
@@ -500,9 +498,12 @@ def shingle_hashes(
     first = np.r_[True, owner[1:] != owner[:-1]]
     short = first & (per_owner[owner] < k)
     keep = full | short
-    if sentence is not None and boilerplate is not None:
-        last = np.minimum(np.arange(count) + np.where(short, per_owner[owner], k) - 1, count - 1)
-        keep &= ~(boilerplate & (sentence[last] == sentence))
+    if boilerplate is not None:
+        # Drop shingles made only of boilerplate words: a run of k boilerplate tokens.
+        run = np.r_[0, np.cumsum(boilerplate.astype(np.int64))]
+        span = np.where(short, per_owner[owner], k)
+        last = np.minimum(np.arange(count) + span, count)
+        keep &= ~((run[last] - run[:count]) == (last - np.arange(count)))
     hashes = mix64(combined[keep])
     offsets = np.zeros(n_owners + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner[keep], minlength=n_owners), out=offsets[1:])
