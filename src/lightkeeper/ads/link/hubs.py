@@ -23,15 +23,16 @@ Candidates with exactly the same groups (a footer's phone and email) are scored 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.stats import binom
 
-from lightkeeper.ads.link.config import LinkConfig, normalise_identifier
+from lightkeeper.ads.link.config import LinkConfig
 from lightkeeper.ads.link.identifiers import Int64Array, Occurrences, star_edges
 from lightkeeper.engine.graph import connected_components
 
@@ -39,9 +40,12 @@ CONTACT_KINDS = ("phone", "email", "handle")
 MAX_ROUNDS = 8
 # Values that stand for "no value": a number of one repeated digit or a counting run, a
 # placeholder mailbox, an all-zero or all-one image hash (blank picture).
-_PLACEHOLDER_PHONE = re.compile(r"^\+\d{1,3}?(\d)\1{6,}$|^\+\d*(0123456789|1234567890|123456789)$")
-_PLACEHOLDER_EMAIL = re.compile(r"^(none|noemail|nomail|no|na|n/a|test|email|mail|xxx+)@")
-_PLACEHOLDER_IMAGE = re.compile(r"^(0{16}|f{16})$")
+_PLACEHOLDERS = {
+    "phone": r"^\+\d{0,3}(0{7,}|1{7,}|2{7,}|3{7,}|4{7,}|5{7,}|6{7,}|7{7,}|8{7,}|9{7,})$"
+    r"|^\+\d*(0123456789|1234567890|123456789)$",
+    "email": r"^(none|noemail|nomail|no|na|n/a|test|email|mail|xxx+)@",
+    "image": r"^(0{16}|f{16})$",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,25 +87,36 @@ class HubDecision:
 
 
 def detect_hubs(
-    identifiers: list[Occurrences], context: AdContext, *, config: LinkConfig
+    identifiers: list[Occurrences],
+    context: AdContext,
+    *,
+    config: LinkConfig,
+    aliases: dict[str, tuple[pa.Array, Int64Array]] | None = None,
 ) -> HubDecision:
-    """Decide which identifier values are hubs; `linking[kind][code]` is False for a hub."""
+    """Decide which identifier values are hubs; `linking[kind][code]` is False for a hub.
+
+    `aliases[kind]` = (names, code of each name) lets allow/deny lists and placeholder rules
+    match other names of a value: an image cluster is listed when any of its hashes is.
+    """
     universe = _Universe.of(identifiers)
-    fixed = _fixed_hubs(universe, config)
+    allowed, denied, placeholder = _listed(universe, config, aliases or {})
+    reasons: dict[int, str] = {int(g): "on the deny list" for g in np.flatnonzero(denied)}
+    for gid in np.flatnonzero(placeholder & ~allowed & ~denied).tolist():
+        reasons[gid] = "placeholder value"
     scored: dict[int, dict[str, int | float]] = {}
-    reasons: dict[int, str] = dict(fixed)
     if config.detect_hubs:
-        found, scored = _data_hubs(universe, context, set(fixed), config)
+        found, scored = _data_hubs(universe, context, set(reasons), allowed, config)
         for gid, reason in found.items():
             reasons.setdefault(gid, reason)
     hub_ids = np.array(sorted(reasons), dtype=np.int64)
+    basics = _basic_stats(universe, context, hub_ids)
     linking = {occ.kind: np.ones(occ.n_values, dtype=bool) for occ in identifiers}
     hubs = []
     for gid in hub_ids.tolist():
         kind_index, code = universe.locate(gid)
         occ = identifiers[kind_index]
         linking[occ.kind][code] = False
-        stats = scored.get(gid) or _basic_stats(universe, context, gid)
+        stats = {**basics[gid], **scored.get(gid, {})}
         hubs.append(Hub(str(occ.values[code].as_py()), occ.kind, reasons[gid], stats))
     hubs.sort(key=lambda h: (-int(h.stats.get("ads", 0)), h.kind, h.identifier))
     return HubDecision(linking, hubs)
@@ -144,37 +159,39 @@ class _Universe:
         return str(self.kinds[kind_index].values[code].as_py())
 
 
-def _fixed_hubs(universe: _Universe, config: LinkConfig) -> dict[int, str]:
-    """Hubs by configuration (deny list) or by form (placeholders), minus the allow list."""
-    fixed: dict[int, str] = {}
+def _listed(
+    universe: _Universe, config: LinkConfig, aliases: dict[str, tuple[pa.Array, Int64Array]]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per global id: on the allow list, on the deny list (and not allowed), a placeholder."""
+    allowed = np.zeros(universe.size, dtype=bool)
+    denied = np.zeros(universe.size, dtype=bool)
+    placeholder = np.zeros(universe.size, dtype=bool)
+    allow = pa.array(sorted(config.allow), pa.string())
+    deny = pa.array(sorted(config.deny), pa.string())
     for kind_index, occ in enumerate(universe.kinds):
         offset = int(universe.offsets[kind_index])
-        for code, value in enumerate(occ.values.to_pylist()):
-            text = normalise_identifier(str(value))
-            if text in config.allow:
-                continue
-            if text in config.deny:
-                fixed[offset + code] = "on the deny list"
-            elif _is_placeholder(occ.kind, str(value)):
-                fixed[offset + code] = "placeholder value"
-    return fixed
-
-
-def _is_placeholder(kind: str, value: str) -> bool:
-    pattern = {
-        "phone": _PLACEHOLDER_PHONE,
-        "email": _PLACEHOLDER_EMAIL,
-        "image": _PLACEHOLDER_IMAGE,
-    }
-    regex = pattern.get(kind)
-    return bool(regex and regex.search(value.lower()))
+        names, codes = aliases.get(occ.kind, (occ.values, np.arange(occ.n_values)))
+        lowered = pc.utf8_lower(names.cast(pa.string()))
+        for target, entries in ((allowed, allow), (denied, deny)):
+            hit = np.asarray(pc.fill_null(pc.is_in(lowered, entries), False), dtype=bool)
+            target[offset + codes[hit]] = True
+        pattern = _PLACEHOLDERS.get(occ.kind)
+        if pattern is not None:
+            hit = np.asarray(
+                pc.fill_null(pc.match_substring_regex(lowered, pattern), False), dtype=bool
+            )
+            placeholder[offset + codes[hit]] = True
+    return allowed, denied & ~allowed, placeholder
 
 
 def _data_hubs(
-    universe: _Universe, context: AdContext, fixed: set[int], config: LinkConfig
+    universe: _Universe,
+    context: AdContext,
+    fixed: set[int],
+    allowed: npt.NDArray[np.bool_],
+    config: LinkConfig,
 ) -> tuple[dict[int, str], dict[int, dict[str, int | float]]]:
     ad_counts = np.bincount(universe.gids, minlength=universe.size)
-    allowed = _allowed_ids(universe, config)
     candidate = (ad_counts >= config.hub_min_ads) & ~allowed
     candidate[list(fixed)] = False
     base = _base_groups(universe, context, candidate | _mask(universe.size, fixed))
@@ -195,8 +212,7 @@ def _data_hubs(
             break
         for gid in new:
             hubs[gid] = _reason(stats[gid])
-    full = {gid: {**_basic_stats(universe, context, gid), **stats[gid]} for gid in hubs}
-    return hubs, full
+    return hubs, {gid: stats[gid] for gid in hubs}
 
 
 def _reason(test: dict[str, int | float]) -> str:
@@ -253,18 +269,6 @@ def _split_rate(extra: Int64Array, trials: Int64Array) -> float:
     return float((extra.sum() + 1.0) / (trials.sum() + 100.0))
 
 
-def _allowed_ids(universe: _Universe, config: LinkConfig) -> npt.NDArray[np.bool_]:
-    allowed = np.zeros(universe.size, dtype=bool)
-    if not config.allow:
-        return allowed
-    for kind_index, occ in enumerate(universe.kinds):
-        offset = int(universe.offsets[kind_index])
-        for code, value in enumerate(occ.values.to_pylist()):
-            if normalise_identifier(str(value)) in config.allow:
-                allowed[offset + code] = True
-    return allowed
-
-
 def _mask(size: int, ids: set[int]) -> npt.NDArray[np.bool_]:
     mask = np.zeros(size, dtype=bool)
     mask[list(ids)] = True
@@ -283,29 +287,60 @@ def _base_groups(
     return connected_components(np.concatenate(edges), context.n_rows)
 
 
-def _basic_stats(universe: _Universe, context: AdContext, gid: int) -> dict[str, int | float]:
-    rows = np.unique(universe.rows[universe.gids == gid])
-    others = np.unique(universe.gids[np.isin(universe.rows, rows)])
-    return {
-        "ads": len(rows),
-        "templates": _distinct(context.template_codes[rows]),
-        "cities": _distinct(context.city_codes[rows]),
-        "sites": _distinct(context.site_codes[rows]),
-        "co_identifiers": max(len(others) - 1, 0),
+def _basic_stats(
+    universe: _Universe, context: AdContext, hub_ids: Int64Array
+) -> dict[int, dict[str, int | float]]:
+    """Ads, distinct templates, cities, sites and co-occurring identifiers of each hub."""
+    is_hub = np.zeros(universe.size, dtype=bool)
+    is_hub[hub_ids] = True
+    picked = is_hub[universe.gids]
+    hub_rows = pa.table({"hub": universe.gids[picked], "row": universe.rows[picked]})
+    per_row = {
+        "templates": context.template_codes,
+        "cities": context.city_codes,
+        "sites": context.site_codes,
     }
-
-
-def _distinct(codes: Int64Array) -> int:
-    return len(np.unique(codes[codes >= 0]))
+    rows = hub_rows["row"].to_numpy()
+    facts = hub_rows.append_column("ads", pa.array(rows))
+    for name, codes in per_row.items():
+        values = codes[rows]
+        facts = facts.append_column(name, pa.array(np.where(values >= 0, values, None)))
+    counted = facts.group_by("hub", use_threads=False).aggregate(
+        [("ads", "count_distinct")]
+        + [(name, "count_distinct", pc.CountOptions(mode="only_valid")) for name in per_row]
+    )
+    everything = pa.table({"row": universe.rows, "other": universe.gids})
+    co = (
+        hub_rows.join(everything, "row", use_threads=False)
+        .group_by("hub", use_threads=False)
+        .aggregate([("other", "count_distinct")])
+    )
+    co_counts = dict(
+        zip(co["hub"].to_pylist(), co["other_count_distinct"].to_pylist(), strict=True)
+    )
+    stats: dict[int, dict[str, int | float]] = {}
+    for record in counted.to_pylist():
+        gid = int(record["hub"])
+        stats[gid] = {
+            "ads": int(record["ads_count_distinct"]),
+            **{name: int(record[f"{name}_count_distinct"]) for name in per_row},
+            "co_identifiers": max(int(co_counts.get(gid, 1)) - 1, 0),
+        }
+    return stats
 
 
 @dataclass(slots=True)
 class _GroupGraph:
-    """Q: candidate identifiers joined to the base groups of their ads (see the module doc)."""
+    """Q: candidate identifiers joined to the base groups of their ads (see the module doc).
 
-    units: dict[int, list[int]]  # unit id (smallest member gid) -> member gids
-    unit_groups: dict[int, Int64Array]  # unit id -> distinct base groups it touches
+    Candidates with the same set of groups are one unit (their scores are equal); `unit_of`
+    maps each candidate's global id to its unit, `edges` are distinct (unit, group) pairs.
+    """
+
+    unit_of: dict[int, int]
+    edges: Int64Array  # (E, 2): unit, group
     informative: npt.NDArray[np.bool_]  # per base group: counts as a group of its own
+    n_units: int
 
     @classmethod
     def of(
@@ -314,25 +349,59 @@ class _GroupGraph:
         is_candidate = np.zeros(universe.size, dtype=bool)
         is_candidate[candidates] = True
         picked = is_candidate[universe.gids]
-        gids, groups = universe.gids[picked], base[universe.rows[picked]]
-        pairs = np.unique(np.stack([gids, groups], axis=1), axis=0)
+        pairs = _unique_pairs(universe.gids[picked], base[universe.rows[picked]])
         informative = _informative_groups(universe, context, base, is_candidate)
-        units: dict[tuple[int, ...], list[int]] = {}
-        touched: dict[int, Int64Array] = {}
-        if len(pairs):
-            splits = np.flatnonzero(np.diff(pairs[:, 0])) + 1
-            for chunk in np.split(pairs, splits):
-                gid = int(chunk[0, 0])
-                touched[gid] = chunk[:, 1]
-                units.setdefault(tuple(chunk[:, 1].tolist()), []).append(gid)
-        merged = {min(m): sorted(m) for m in units.values()}
-        return cls(merged, {u: touched[u] for u in merged}, informative)
+        owners, unit_index = _same_set_classes(pairs[:, 0], pairs[:, 1])
+        unit_of = dict(zip(owners.tolist(), unit_index.tolist(), strict=True))
+        units = np.full(int(owners.max()) + 1 if len(owners) else 0, -1, dtype=np.int64)
+        units[owners] = unit_index
+        edges = _unique_pairs(units[pairs[:, 0]], pairs[:, 1])
+        n_units = int(unit_index.max()) + 1 if len(unit_index) else 0
+        return cls(unit_of, edges, informative, n_units)
 
     def groups_joined(self, removed: set[int]) -> dict[int, int]:
         """For each candidate not removed: the separate groups its ads fall into without it."""
-        live = [u for u in self.units if u not in removed]
-        blocks = _blocks_per_unit(live, self.unit_groups, self.informative)
-        return {gid: blocks[u] for u in live for gid in self.units[u]}
+        dead = np.zeros(self.n_units, dtype=bool)
+        dead[[self.unit_of[g] for g in removed if g in self.unit_of]] = True
+        live = self.edges[~dead[self.edges[:, 0]]]
+        blocks = _blocks_per_unit(live, self.informative, self.n_units)
+        return {gid: int(blocks[u]) for gid, u in self.unit_of.items() if not dead[u]}
+
+
+def _unique_pairs(left: Int64Array, right: Int64Array) -> Int64Array:
+    if not len(left):
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((right, left))
+    left, right = left[order], right[order]
+    fresh = np.ones(len(left), dtype=bool)
+    fresh[1:] = (left[1:] != left[:-1]) | (right[1:] != right[:-1])
+    return np.stack([left[fresh], right[fresh]], axis=1)
+
+
+def _same_set_classes(owners: Int64Array, members: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Number the owners (sorted pairs) so that owners with equal member sets share a class.
+
+    Sets are compared by two 64-bit sums of per-member random keys and their size: equal
+    sets always agree; unequal ones collide with negligible chance (2^-128).
+    """
+    if not len(owners):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], owners[1:] != owners[:-1]]))
+    top = int(members.max()) + 1
+    keys = np.random.default_rng(0x11C4).integers(0, 2**63, size=(2, top), dtype=np.int64)
+    first = np.add.reduceat(keys[0][members].view(np.uint64), starts)
+    second = np.add.reduceat(keys[1][members].view(np.uint64), starts)
+    sizes = np.diff(np.append(starts, len(owners)))
+    order = np.lexsort((sizes, second, first))
+    fresh = np.ones(len(order), dtype=bool)
+    fresh[1:] = (
+        (first[order][1:] != first[order][:-1])
+        | (second[order][1:] != second[order][:-1])
+        | (sizes[order][1:] != sizes[order][:-1])
+    )
+    classes = np.empty(len(order), dtype=np.int64)
+    classes[order] = np.cumsum(fresh) - 1
+    return owners[starts], classes
 
 
 def _informative_groups(
@@ -355,64 +424,78 @@ def _informative_groups(
 
 
 def _blocks_per_unit(
-    units: list[int], unit_groups: dict[int, Int64Array], informative: npt.NDArray[np.bool_]
-) -> dict[int, int]:
-    """Biconnected blocks of Q containing each unit; leaf groups are counted without a DFS."""
-    degree: dict[int, int] = {}
-    for u in units:
-        for g in unit_groups[u].tolist():
-            degree[g] = degree.get(g, 0) + 1
-    result: dict[int, int] = {}
-    adjacency: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for u in units:
-        leaves = 0
-        for g in unit_groups[u].tolist():
-            if degree[g] == 1:
-                leaves += int(informative[g])
-            else:
-                adjacency.setdefault(("u", u), []).append(("g", g))
-                adjacency.setdefault(("g", g), []).append(("u", u))
-        result[u] = leaves
-    for node, count in _block_counts(adjacency).items():
-        if node[0] == "u":
-            result[node[1]] += count
-    return result
+    edges: Int64Array, informative: npt.NDArray[np.bool_], n_units: int
+) -> Int64Array:
+    """Biconnected blocks of Q containing each unit.
+
+    A group on one unit only is a block of its own (counted when informative); the rest is
+    reduced before the DFS: groups with the same set of units are one node (parallel paths do
+    not change any unit's count), and a unit with one remaining group is in one block.
+    """
+    blocks = np.zeros(n_units, dtype=np.int64)
+    if not len(edges):
+        return blocks
+    degree = np.bincount(edges[:, 1])
+    leaf = degree[edges[:, 1]] == 1
+    np.add.at(blocks, edges[leaf, 0], informative[edges[leaf, 1]].astype(np.int64))
+    core = edges[~leaf]
+    if not len(core):
+        return blocks
+    by_group = core[np.lexsort((core[:, 0], core[:, 1]))]
+    groups, classes = _same_set_classes(by_group[:, 1], by_group[:, 0])
+    representative = np.full(int(groups.max()) + 1, -1, dtype=np.int64)
+    representative[groups] = classes
+    reduced = _unique_pairs(by_group[:, 0], representative[by_group[:, 1]])
+    unit_degree = np.bincount(reduced[:, 0], minlength=n_units)
+    lone = unit_degree == 1
+    blocks[lone] += 1
+    counted = _block_counts(reduced, n_units)
+    blocks += np.where(lone, 0, counted)
+    return blocks
 
 
-def _block_counts(adjacency: dict[tuple[str, int], list[tuple[str, int]]]) -> dict[Any, int]:
-    """Number of biconnected blocks each vertex belongs to (iterative Tarjan)."""
-    disc: dict[Any, int] = {}
-    low: dict[Any, int] = {}
-    blocks: dict[Any, int] = {}
+def _block_counts(edges: Int64Array, n_units: int) -> Int64Array:
+    """Blocks each unit belongs to in the bipartite graph of (unit, group) edges (Tarjan).
+
+    Group node g is numbered n_units + g. Iterative DFS over a CSR adjacency.
+    """
+    n_groups = int(edges[:, 1].max()) + 1
+    n = n_units + n_groups
+    src = np.concatenate([edges[:, 0], n_units + edges[:, 1]])
+    dst = np.concatenate([n_units + edges[:, 1], edges[:, 0]])
+    order = np.argsort(src, kind="stable")
+    neighbours = dst[order].tolist()
+    starts = np.searchsorted(src[order], np.arange(n + 1)).tolist()
+    disc = [-1] * n
+    low = [0] * n
+    blocks = [0] * n
     clock = 0
-    for root in adjacency:
-        if root in disc:
+    for root in np.unique(edges[:, 0]).tolist():
+        if disc[root] >= 0:
             continue
         disc[root] = low[root] = clock
         clock += 1
-        blocks[root] = 0
-        stack: list[tuple[Any, Any, int]] = [(root, None, 0)]
+        stack = [(root, -1, starts[root])]
         while stack:
             node, parent, i = stack[-1]
-            neighbours = adjacency[node]
-            if i < len(neighbours):
+            if i < starts[node + 1]:
                 stack[-1] = (node, parent, i + 1)
                 nxt = neighbours[i]
                 if nxt == parent:
                     continue
-                if nxt in disc:
+                if disc[nxt] >= 0:
                     low[node] = min(low[node], disc[nxt])
                 else:
                     disc[nxt] = low[nxt] = clock
                     clock += 1
                     blocks[nxt] = 1  # the block holding its edge to the parent
-                    stack.append((nxt, node, 0))
+                    stack.append((nxt, node, starts[nxt]))
                 continue
             stack.pop()
-            if parent is not None:
+            if parent >= 0:
                 low[parent] = min(low[parent], low[node])
                 if low[node] >= disc[parent]:
                     blocks[parent] += 1
     # A non-root vertex counted its parent's block once and each child block once; a root only
     # its child blocks. Both are the number of blocks the vertex belongs to.
-    return blocks
+    return np.asarray(blocks[:n_units], dtype=np.int64)

@@ -4,11 +4,15 @@ Pigeonhole: split the 64-bit hash into k+1 bands; two hashes at most k bits apar
 least one whole band. So grouping by each band's value yields every pair within distance k
 (and some farther ones, dropped by an exact check) without comparing all pairs. For millions of
 hashes fewer, wider bands probed within 1 or 2 bits keep the candidates few (see `band_plan`).
+A band value shared by more than `MAX_BUCKET` hashes is skipped on that band (degenerate hashes
+would otherwise cost quadratic time); pairs found through the other bands still count.
 Near-identical hashes then form image clusters, which link ads like one shared identifier.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import combinations
 from math import comb
 
@@ -24,6 +28,8 @@ HASH_BITS = 64
 HEX_DIGITS = 16
 UInt64Array = npt.NDArray[np.uint64]
 _DIRECT_TABLE_BITS = 24
+_CHUNK_PAIRS = 1 << 22
+MAX_BUCKET = 4096
 
 _HEX_VALUES = np.full(256, 255, dtype=np.uint8)
 for _i, _c in enumerate(b"0123456789abcdef"):
@@ -83,7 +89,10 @@ def band_plan(n_hashes: int, max_distance: int) -> tuple[int, int]:
         if radius > 2 or (radius > 0 and width > 32):
             continue
         probes = sum(comb(width, r) for r in range(radius + 1))
-        cost = bands * probes * (1.0 + n_hashes / 2.0**width)
+        # Candidates to check, plus building and walking a look-up table per band (its size
+        # costs cache misses that dominate on small corpora).
+        table = 4.0 * 2.0 ** min(width, _DIRECT_TABLE_BITS)
+        cost = bands * (probes * n_hashes * (1.0 + n_hashes / 2.0**width) + table)
         if best is None or cost < best[0]:
             best = (cost, bands, radius)
     assert best is not None  # bands = max_distance + 1 always qualifies
@@ -98,14 +107,18 @@ def near_pairs(hashes: UInt64Array, *, max_distance: int) -> Int64Array:
         keys = ((hashes >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
         index = _BandIndex(keys, width)
         for flip in _flip_masks(width, radius):
-            left, right = index.matches(flip)
-            close = np.bitwise_count(hashes[left] ^ hashes[right]) <= max_distance
-            if close.any():
-                pair = np.stack([left[close], right[close]], axis=1)
-                found.append(np.sort(pair, axis=1))
+            for left, right in index.matches(flip):
+                close = np.bitwise_count(hashes[left] ^ hashes[right]) <= max_distance
+                if close.any():
+                    pair = np.stack([left[close], right[close]], axis=1)
+                    found.append(np.sort(pair, axis=1))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+    pairs = np.concatenate(found)
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    fresh = np.ones(len(pairs), dtype=bool)
+    fresh[1:] = (pairs[1:] != pairs[:-1]).any(axis=1)
+    return pairs[fresh]
 
 
 def _flip_masks(width: int, radius: int) -> list[int]:
@@ -126,8 +139,12 @@ class _BandIndex:
             counts = np.bincount(keys, minlength=1 << width)
             self.starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
-    def matches(self, flip: int) -> tuple[Int64Array, Int64Array]:
-        """Pairs (i, j) of positions whose keys differ by exactly `flip`, each pair once."""
+    def matches(self, flip: int) -> Iterator[tuple[Int64Array, Int64Array]]:
+        """Pairs (i, j) of positions whose keys differ by exactly `flip`, each pair once.
+
+        Yields them in chunks of at most about `_CHUNK_PAIRS` pairs, so memory stays bounded
+        even when many hashes share a band value.
+        """
         # Probing in sorted-key order keeps the table look-ups nearly sequential (cache-friendly);
         # for a non-zero flip, probing only from keys without its lowest bit finds a pair once.
         probe_from = np.arange(len(self.order), dtype=np.int64)
@@ -141,8 +158,22 @@ class _BandIndex:
             lo = np.searchsorted(self.sorted_keys, probes, side="left")
             hi = np.searchsorted(self.sorted_keys, probes, side="right")
         counts = hi - lo
+        # A band value shared by thousands of hashes (a watermark, a blank corner) says nothing
+        # and would cost quadratic time: such buckets are skipped on this band.
+        counts[counts > MAX_BUCKET] = 0
         hit = np.flatnonzero(counts)
         counts, lo, src = counts[hit], lo[hit], probe_from[hit]
+        ends = np.cumsum(counts)
+        cuts = np.searchsorted(
+            ends, np.arange(_CHUNK_PAIRS, int(ends[-1]) if len(ends) else 0, _CHUNK_PAIRS)
+        )
+        for part in np.split(np.arange(len(counts)), np.unique(cuts)):
+            if len(part):
+                yield self._expand(src[part], lo[part], counts[part], flip)
+
+    def _expand(
+        self, src: Int64Array, lo: Int64Array, counts: Int64Array, flip: int
+    ) -> tuple[Int64Array, Int64Array]:
         left = np.repeat(src, counts)
         # Position within each probe's run: a running index minus the run's start.
         run_starts = np.repeat(np.cumsum(counts) - counts, counts)
@@ -154,20 +185,37 @@ class _BandIndex:
         return self.order[left], self.order[right]
 
 
-def image_clusters(hash_occ: Occurrences, *, max_distance: int) -> Occurrences:
-    """Occurrences of image clusters: near-identical hashes (chained) count as one image.
+@dataclass(frozen=True, slots=True)
+class ImageClusters:
+    """Near-identical image hashes grouped into clusters.
 
-    A cluster's value is its smallest hash string, so it does not depend on row order.
+    `occurrences` (kind "image") says which ads show which cluster; a cluster's value is its
+    smallest hash string, so it does not depend on row order. `hashes[i]` is a distinct hash
+    string and `cluster_of_hash[i]` its cluster (a code of `occurrences`).
     """
+
+    occurrences: Occurrences
+    hashes: pa.Array
+    cluster_of_hash: Int64Array
+
+    def hashes_of(self, clusters: npt.NDArray[np.bool_]) -> list[str]:
+        """The hash strings of the clusters whose mask entry is True."""
+        picked = clusters[self.cluster_of_hash]
+        return [str(v) for v in self.hashes.filter(pa.array(picked)).to_pylist()]
+
+
+def image_clusters(hash_occ: Occurrences, *, max_distance: int) -> ImageClusters:
+    """Cluster the distinct hashes of `hash_occ`: hashes within `max_distance` bits, chained."""
     hashes, valid = parse_hashes(hash_occ.values)
     index = np.flatnonzero(valid)
     pairs = index[near_pairs(hashes[valid], max_distance=max_distance)]
     labels = connected_components(pairs, hash_occ.n_values)
     names = np.asarray(hash_occ.values.to_numpy(zero_copy_only=False), dtype=object)
-    representatives = _smallest_per_label(labels, names)
-    return occurrences_from_codes(
-        "image", hash_occ.rows, labels[hash_occ.codes], pa.array(representatives, pa.string())
+    representatives = pa.array(_smallest_per_label(labels, names), pa.string())
+    occurrences = occurrences_from_codes(
+        "image", hash_occ.rows, labels[hash_occ.codes], representatives
     )
+    return ImageClusters(occurrences, hash_occ.values, labels)
 
 
 def _smallest_per_label(labels: Int64Array, names: npt.NDArray[np.object_]) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -26,7 +27,7 @@ from lightkeeper.ads.link.identifiers import (
     scalar_occurrences,
     star_edges,
 )
-from lightkeeper.ads.link.images import image_clusters
+from lightkeeper.ads.link.images import ImageClusters, image_clusters
 from lightkeeper.engine.graph import connected_components
 from lightkeeper.errors import InputError
 
@@ -44,12 +45,15 @@ class LinkResult:
     `network_ids[i]` is the network of ad row i. `edges` (columns src, dst: row positions;
     kind: phone, email, handle, image, template or version; value: the shared value, for an
     image the smallest hash of its near-identical cluster) are the links that made networks.
-    `hubs` are the identifiers kept from linking, with reason and figures.
+    `hubs` are the identifiers kept from linking, with reason and figures; `hub_values` maps
+    each kind (phone, email, handle, image) to the raw values that are hubs (for an image hub,
+    every hash of its cluster), for summaries to set them apart.
     """
 
     network_ids: list[str]
     edges: pa.Table
     hubs: list[Hub]
+    hub_values: dict[str, frozenset[str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -72,14 +76,17 @@ def link_ads(
     identifiers = identifier_occurrences(ads, config=config)
     timings["identifiers"] = time.perf_counter() - clock
     clock = time.perf_counter()
+    images = None
     if config.link_images:
         hashes = list_occurrences(ads["image_hashes"], "image_hash")
-        identifiers.append(image_clusters(hashes, max_distance=config.image_max_distance))
+        images = image_clusters(hashes, max_distance=config.image_max_distance)
+        identifiers.append(images.occurrences)
     timings["images"] = time.perf_counter() - clock
     clock = time.perf_counter()
     others = structural_occurrences(ads, template_ids, config=config)
     context = ad_context(ads, template_ids, others)
-    decision = detect_hubs(identifiers, context, config=config)
+    aliases = {"image": (images.hashes, images.cluster_of_hash)} if images else {}
+    decision = detect_hubs(identifiers, context, config=config, aliases=aliases)
     timings["hubs"] = time.perf_counter() - clock
     clock = time.perf_counter()
     edges = evidence_edges(identifiers + others, decision.linking)
@@ -88,7 +95,25 @@ def link_ads(
     )
     network_ids = component_ids(ads, labels, prefix=NETWORK_PREFIX)
     timings["components"] = time.perf_counter() - clock
-    return LinkResult(network_ids, edges, decision.hubs, timings)
+    hub_values = hub_value_sets(identifiers, decision.linking, images)
+    return LinkResult(network_ids, edges, decision.hubs, hub_values, timings)
+
+
+def hub_value_sets(
+    identifiers: list[Occurrences],
+    linking: dict[str, npt.NDArray[np.bool_]],
+    images: ImageClusters | None,
+) -> dict[str, frozenset[str]]:
+    """The raw values that are hubs, by kind (an image hub stands for all its hashes)."""
+    values: dict[str, frozenset[str]] = {}
+    for occ in identifiers:
+        mask = ~linking[occ.kind]
+        if occ.kind == "image" and images is not None:
+            values["image"] = frozenset(images.hashes_of(mask))
+        else:
+            picked = occ.values.filter(pa.array(mask)).to_pylist()
+            values[occ.kind] = frozenset(str(v) for v in picked)
+    return values
 
 
 def identifier_occurrences(ads: pa.Table, *, config: LinkConfig) -> list[Occurrences]:
@@ -134,7 +159,7 @@ def _codes(column: pa.ChunkedArray | pa.Array) -> Int64Array:
     return np.asarray(indices, dtype=np.int64)
 
 
-def evidence_edges(kinds: list[Occurrences], linking: dict[str, np.ndarray]) -> pa.Table:
+def evidence_edges(kinds: list[Occurrences], linking: dict[str, npt.NDArray[np.bool_]]) -> pa.Table:
     """The edges (src, dst, kind, value) of every linking value: a star per value."""
     tables = []
     for occ in kinds:
