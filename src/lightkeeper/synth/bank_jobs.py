@@ -74,7 +74,7 @@ LEGIT: dict[str, dict[str, tuple[str, ...]]] = {
             "Fecha de inicio: {_d}.",
         ),
         "benefits": (
-            "[Prestaciones de ley|Seguro médico|Vacaciones pagadas|Contrato indefinido][,|y]"
+            "[Prestaciones de ley|Seguro médico|Vacaciones pagadas|Contrato indefinido][,| y]"
             " [capacitación pagada|vales de despensa|uniformes|comedor].",
         ),
         "requirements": (
@@ -269,6 +269,15 @@ DECEPTIVE_ROLES: dict[str, tuple[str, ...]] = {
         "anfitrionas",
         "cuidadoras",
     ),
+}
+
+# Destinations that are not abroad for recruiters based in a country.
+HOME_DESTINATIONS: dict[str, tuple[str, ...]] = {
+    "US": ("the USA", "Estados Unidos"),
+    "CA": ("Canada", "Canadá"),
+    "ES": ("Spain", "España", "Europe", "Europa"),
+    "GB": ("Europe", "Europa"),
+    "MX": ("Cancún",),
 }
 
 DESTINATIONS: dict[str, tuple[str, ...]] = {

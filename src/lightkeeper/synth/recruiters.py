@@ -67,7 +67,8 @@ def new_job(label: str, *, world: World, rng: Random, deceptive: bool, size: int
     contact = CONTACT_NAMES[language][int(rng.random() * len(CONTACT_NAMES[language]))]
     roles = (bank_jobs.DECEPTIVE_ROLES if deceptive else bank_jobs.LEGIT_ROLES)[language]
     employer = _employer(rng, home.country)
-    destinations = bank_jobs.DESTINATIONS[language]
+    at_home = bank_jobs.HOME_DESTINATIONS[home.country]
+    destinations = tuple(d for d in bank_jobs.DESTINATIONS[language] if d not in at_home)
     fixed = {
         "{_e}": employer,
         "{_r}": roles[int(rng.random() * len(roles))],

@@ -242,4 +242,7 @@ def job_template(
         title = title.replace(key, value)
         lead = lead.replace(key, value)
         draft.items = [(text.replace(key, value), keep) for text, keep in draft.items]
+    # An employer name ending in "Inc." or "S.A." meets the sentence's own full stop.
+    draft.items = [(text.replace("..", "."), keep) for text, keep in draft.items]
+    title = title.replace("..", ".")
     return _finish(draft, label=label, language=language, title=title, lead=lead, rng=rng)
