@@ -85,7 +85,8 @@ def summarise_networks(
     n = len(names)
     columns: dict[str, Any] = {"network_id": names, "ad_count": np.bincount(codes, minlength=n)}
     for column, kind in _IDENTIFIER_COLUMNS:
-        columns[column] = _ranked_values(codes, ads[column], n, drop=link.hub_values.get(kind))
+        hubs = link.hub_values.get(kind, {})
+        columns[column] = _ranked_values(codes, ads[column], n, drop=frozenset(hubs))
     columns["personas"] = _ranked_values(codes, ad_personas(ads), n)
     for column, source in (("cities", "city"), ("countries", "country"), ("sites", "site")):
         columns[column] = _ranked_values(codes, ads[source], n)
@@ -233,19 +234,23 @@ def _evidence(codes: Int64Array, edges: pa.Table, n: int) -> pa.ListArray:
 
 
 def _hub_identifiers(codes: Int64Array, ads: pa.Table, link: LinkResult, n: int) -> pa.ListArray:
-    """``kind:value`` of the hub identifiers found on each network's ads."""
+    """``kind:identifier`` of the hubs found on each network's ads (an image hub by its
+    cluster's smallest hash)."""
     owners: list[Int64Array] = []
     labels: list[pa.Array] = []
     for column, kind in _IDENTIFIER_COLUMNS:
         hubs = link.hub_values.get(kind)
         if not hubs:
             continue
+        raw, names = zip(*sorted(hubs.items()), strict=True)
         flat_column = ads[column].combine_chunks()
         values = pc.list_flatten(flat_column)
         parents = np.asarray(pc.list_parent_indices(flat_column), dtype=np.int64)
-        hit = np.asarray(pc.fill_null(pc.is_in(values, pa.array(sorted(hubs))), False), dtype=bool)
+        where = pc.index_in(values, pa.array(raw, pa.string()))
+        hit = np.asarray(pc.is_valid(where), dtype=bool)
         owners.append(codes[parents[hit]])
-        labels.append(pc.binary_join_element_wise(kind, values.filter(pa.array(hit)), ":"))
+        named = pa.array(names, pa.string()).take(where.filter(pa.array(hit)))
+        labels.append(pc.binary_join_element_wise(kind, named, ":"))
     if not owners:
         return _lists(pa.array([], pa.int64()), pa.array([], pa.string()), n)
     return _ranked_values(

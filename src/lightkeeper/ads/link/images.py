@@ -198,11 +198,6 @@ class ImageClusters:
     hashes: pa.Array
     cluster_of_hash: Int64Array
 
-    def hashes_of(self, clusters: npt.NDArray[np.bool_]) -> list[str]:
-        """The hash strings of the clusters whose mask entry is True."""
-        picked = clusters[self.cluster_of_hash]
-        return [str(v) for v in self.hashes.filter(pa.array(picked)).to_pylist()]
-
 
 def image_clusters(hash_occ: Occurrences, *, max_distance: int) -> ImageClusters:
     """Cluster the distinct hashes of `hash_occ`: hashes within `max_distance` bits, chained."""

@@ -46,14 +46,15 @@ class LinkResult:
     kind: phone, email, handle, image, template or version; value: the shared value, for an
     image the smallest hash of its near-identical cluster) are the links that made networks.
     `hubs` are the identifiers kept from linking, with reason and figures; `hub_values` maps
-    each kind (phone, email, handle, image) to the raw values that are hubs (for an image hub,
-    every hash of its cluster), for summaries to set them apart.
+    each kind (phone, email, handle, image) to {raw value: hub identifier} for the values that
+    are hubs (for an image hub, every hash of its cluster maps to the cluster's smallest hash),
+    for summaries to set them apart.
     """
 
     network_ids: list[str]
     edges: pa.Table
     hubs: list[Hub]
-    hub_values: dict[str, frozenset[str]] = field(default_factory=dict)
+    hub_values: dict[str, dict[str, str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -103,16 +104,19 @@ def hub_value_sets(
     identifiers: list[Occurrences],
     linking: dict[str, npt.NDArray[np.bool_]],
     images: ImageClusters | None,
-) -> dict[str, frozenset[str]]:
-    """The raw values that are hubs, by kind (an image hub stands for all its hashes)."""
-    values: dict[str, frozenset[str]] = {}
+) -> dict[str, dict[str, str]]:
+    """{raw value: hub identifier} by kind (an image hub stands for all hashes of its cluster)."""
+    values: dict[str, dict[str, str]] = {}
     for occ in identifiers:
         mask = ~linking[occ.kind]
         if occ.kind == "image" and images is not None:
-            values["image"] = frozenset(images.hashes_of(mask))
+            picked = mask[images.cluster_of_hash]
+            raw = images.hashes.filter(pa.array(picked)).to_pylist()
+            names = occ.values.take(pa.array(images.cluster_of_hash[picked])).to_pylist()
+            values["image"] = {str(r): str(n) for r, n in zip(raw, names, strict=True)}
         else:
-            picked = occ.values.filter(pa.array(mask)).to_pylist()
-            values[occ.kind] = frozenset(str(v) for v in picked)
+            picked_values = occ.values.filter(pa.array(mask)).to_pylist()
+            values[occ.kind] = {str(v): str(v) for v in picked_values}
     return values
 
 
