@@ -169,7 +169,33 @@ def extract_phones(text: str, *, region: str = "US", structured: str | None = No
     for source in (text, structured):
         if source:
             found.extend(_phones_in(decode_digits(source), region_code))
-    return list(dict.fromkeys(found))
+    return _without_national_twins(list(dict.fromkeys(found)), region_code)
+
+
+def _without_national_twins(phones: list[str], region: str) -> list[str]:
+    """The phones without national readings of a number the ad also gives with its country code.
+
+    "Escríbeme al 81 0388 5459 | WhatsApp +52 81 0388 5459" in an ad read as American: the first
+    is the Mexican number written nationally, not +1 810 388 5459.
+    """
+    rules = _national_rules(region) if len(phones) > 1 else None
+    if rules is None:
+        return phones
+    home = "+" + rules.country_code
+    foreign = {
+        phone[len(_country_code_of(phone)) + 1 :] for phone in phones if not phone.startswith(home)
+    }
+    if not foreign:
+        return phones
+    return [p for p in phones if not (p.startswith(home) and p[len(home) :] in foreign)]
+
+
+def _country_code_of(phone: str) -> str:
+    """The country calling code of an E.164 number (calling codes are prefix-free)."""
+    for size in (1, 2, 3):
+        if int(phone[1 : 1 + size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return phone[1 : 1 + size]
+    return phone[1:2]
 
 
 def _region_code(region: str) -> str:
