@@ -249,9 +249,11 @@ class _WordVotes:
         self.agree = [0] * len(rep)
         self.values: list[list[str]] = [[] for _ in rep]
         self.inserted: list[list[str]] = [[] for _ in range(len(rep) + 1)]
+        self.same = 0  # members writing the sentence as the representative does
 
     def add_same(self, text: str) -> None:
         """A member with the same sentence key: it agrees everywhere; masked values differ."""
+        self.same += 1
         for j in range(len(self.rep)):
             self.agree[j] += 1
         masked_rep = [j for j, t in enumerate(self.rep) if t.kind in _MASKED]
@@ -296,6 +298,8 @@ class _WordVotes:
             while not kept[j] and run_end < n and not kept[run_end]:
                 run_end += 1
             values = [v for k in range(j, run_end) for v in self.values[k]]
+            if not kept[j]:  # what the representative (and its copies) write there
+                values += [rep_text[tok.start : self.rep[run_end - 1].end]] * self.same
             kind = tok.kind if kept[j] else None
             pieces.append(_slot(gap, values, cities, slots, kind=kind))
             previous_end, j = self.rep[run_end - 1].end, run_end

@@ -98,12 +98,13 @@ class Tokenised:
 
 
 def ad_texts(ads: pa.Table) -> pa.Array:
-    """Title and body of each ad joined by a line break, NFKC-normalised; '' where both are null."""
-    n = ads.num_rows
-    empty = pa.array([""] * n, pa.string())
-    title = _column_or(ads, "title", empty)
-    body = _column_or(ads, "body", empty)
-    joined = pc.binary_join_element_wise(pc.fill_null(title, ""), pc.fill_null(body, ""), "\n")
+    """Title and body of each ad joined by a line break (just one of them when the other is
+    empty), NFKC-normalised; '' where both are empty."""
+    nothing = pa.array([""] * ads.num_rows, pa.string())
+    title, body = (pc.fill_null(_column_or(ads, name, nothing), "") for name in ("title", "body"))
+    both = pc.binary_join_element_wise(title, body, "\n")
+    # (join's null_handling="skip" miscounts rows when a column is all null, so no nulls here)
+    joined = pc.if_else(pc.equal(title, ""), body, pc.if_else(pc.equal(body, ""), title, both))
     return _combined(pc.utf8_normalize(joined, "NFKC"))
 
 
