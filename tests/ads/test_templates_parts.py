@@ -1,4 +1,4 @@
-"""The steps of template clustering, each alone: tokens, hashes, MinHash, LSH, boilerplate, slots."""
+"""The steps of template clustering alone: tokens, hashes, MinHash, LSH, boilerplate, slots."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_word_hashes_match_tokenised_words() -> None:
 def test_short_texts_get_one_shingle_and_boilerplate_only_shingles_go() -> None:
     tokens_ = np.arange(1, 8, dtype=np.uint64)
     owner = np.array([0, 0, 1, 1, 1, 1, 1])
-    hashes, offsets = shingle_hashes(tokens_, owner, 3, k=3)
+    _, offsets = shingle_hashes(tokens_, owner, 3, k=3)
     assert np.diff(offsets).tolist() == [1, 3, 0]
     flagged = np.array([False, False, True, True, True, False, False])
     _, kept = shingle_hashes(tokens_, owner, 3, k=3, boilerplate=flagged)
