@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
+from operator import itemgetter
 from pathlib import Path
 from random import Random
 from typing import IO, Any
@@ -207,7 +208,7 @@ def _batch(plan: _Plan, index: int, tally: _Tally) -> Iterator[Pair]:
         ):
             items.append((day, rendered, city, op))
         _count(op, tally)
-    items.sort(key=lambda item: item[0])
+    items.sort(key=itemgetter(0))
     yield from _with_recrawls(items, duplicates, edits, rng, tally)
 
 

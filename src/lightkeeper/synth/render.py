@@ -47,13 +47,15 @@ class Rendered:
     hour: int
 
 
+_MINUTES = tuple(f"T{m // 60:02d}:{m % 60:02d}:" for m in range(1440))
+_SECONDS = tuple(f"{s:02d}Z" for s in range(60))
+
+
 def posted_at(day: float) -> str:
     """Return the RFC 3339 UTC time `day` days after the corpus start."""
     whole = int(day)
     seconds = int((day - whole) * 86400.0)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{_DAY_TEXT[whole]}T{h:02d}:{m:02d}:{s:02d}Z"
+    return _DAY_TEXT[whole] + _MINUTES[seconds // 60] + _SECONDS[seconds % 60]
 
 
 def _replace_word(sentence: str, word: str, new: str) -> str:
