@@ -228,7 +228,12 @@ def test_cli_unwritable_path_raises_output_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), args)
     assert result.exit_code != 0
     assert isinstance(result.exception, OutputError)
-    assert str(blocker) in str(result.exception)
+    assert f"{blocker} is not a directory" in str(result.exception)
+
+
+def test_directory_as_output_is_an_output_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="Is a directory"):
+        write_corpus(tmp_path, ads=5, seed=1)
 
 
 def test_cli_rejects_negative_count(tmp_path: Path) -> None:

@@ -49,4 +49,5 @@ def register(app: typer.Typer) -> None:
                 f"(truth: {info.truth_path}, {info.truth} lines)",
                 markup=False,
                 highlight=False,
+                soft_wrap=True,  # one line, however narrow the terminal
             )

@@ -337,6 +337,15 @@ def default_workers() -> int:
     return max(1, min(8, cores))
 
 
+def _reason(error: OSError, out: Path) -> str:
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        # mkdir's own message ("File exists") hides which part of the path is in the way.
+        blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            return f"{blocker} is not a directory"
+    return error.strerror or str(error)
+
+
 def write_corpus(out: Path, *, ads: int, seed: int, workers: int | None = None) -> CorpusInfo:
     """Write `ads` ad lines to `out` (JSONL, gzip when it ends in .gz) and the truth beside it.
 
@@ -361,5 +370,5 @@ def write_corpus(out: Path, *, ads: int, seed: int, workers: int | None = None) 
                 edits += text.tally.edits
                 operators += text.tally.operators
     except OSError as e:
-        raise OutputError(f"cannot write the corpus to {out}: {e.strerror or e}") from e
+        raise OutputError(f"cannot write the corpus to {out}: {_reason(e, out)}") from e
     return CorpusInfo(out, truth_path, ads, truth_lines, duplicates, edits, operators)
