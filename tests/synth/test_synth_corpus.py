@@ -232,7 +232,7 @@ def test_cli_unwritable_path_raises_output_error(tmp_path: Path) -> None:
 
 
 def test_directory_as_output_is_an_output_error(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="Is a directory"):
+    with pytest.raises(OutputError, match="cannot write the corpus"):
         write_corpus(tmp_path, ads=5, seed=1)
 
 
