@@ -33,8 +33,12 @@ _CUES = (
     r"[Ll]l[áa]mame|[Cc]on[óo]ce(?:me)? a|[Tt]e presentamos a|[Aa]qu[íi]|[Cc]on"
 )
 # RE2 has no look-around: the character before a cue is consumed instead of looked at.
-_CUED = rf"(?:^|[^A-Za-z0-9_'’{_LOWER}])(?:{_CUES})[ \t]+({_NAME}){_AFTER}"
-_HERE = rf"(?:^|[^A-Za-z0-9_'’{_LOWER}])({_NAME})[ \t]+(?:here|aqu[íi])()"
+# One pattern, so names come out in text order: group 1 and 2 for a cue and a name, group 3
+# for a name before "here"/"aquí".
+_CUED_OR_HERE = (
+    rf"(?:^|[^A-Za-z0-9_'’{_LOWER}])"
+    rf"(?:(?:{_CUES})[ \t]+({_NAME}){_AFTER}|({_NAME})[ \t]+(?:here\b|aqu[íi]))"
+)
 _TITLE_PARTS = re.compile(r"\s*[-|~:•·,!/()\[\]*]+\s*|\s{2,}")
 # A title part that is a name, maybe after a lower-case adjective ("sweet Ana") and before an
 # age, friends, a place or "here" ("Ana 21", "Ana and friends", "Ana in Leeds", "Ana aquí").
@@ -70,16 +74,15 @@ _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 def ad_personas(ads: pa.Table) -> pa.Array:
     """The persona names of every ad row, as a list<string> array (distinct, at most 8).
 
-    Title names come first, then names in the order of the patterns that found them.
+    Title names come first, then names in the text (title and body) in order.
     """
     titles = pc.fill_null(ads["title"], "")
     texts = pc.binary_join_element_wise(titles, pc.fill_null(ads["body"], ""), "\n")
     found: list[list[str]] = [[] for _ in range(ads.num_rows)]
     for row, title in enumerate(titles.to_pylist()):
         found[row].extend(_title_names(title))
-    for pattern in (_CUED, _HERE):
-        for row, name in _regex_names(texts, pattern):
-            found[row].append(name)
+    for row, name in _regex_names(texts, _CUED_OR_HERE):
+        found[row].append(name)
     places = _place_words(ads)
     names = [_kept(candidates, place) for candidates, place in zip(found, places, strict=True)]
     return pa.array(names, pa.list_(pa.string()))
@@ -108,9 +111,9 @@ def _title_names(title: str) -> list[str]:
 
 
 def _regex_names(texts: pa.ChunkedArray | pa.Array, pattern: str) -> list[tuple[int, str]]:
-    """(row, name) of every match of `pattern` whose second group is empty."""
+    """(row, name) of every match of `pattern` (name: group 1 or 3) whose group 2 is empty."""
     marked = pc.replace_substring_regex(
-        texts, pattern=pattern, replacement=f"{_MARK}\\1{_SPLIT}\\2{_MARK}"
+        texts, pattern=pattern, replacement=f"{_MARK}\\1\\3{_SPLIT}\\2{_MARK}"
     )
     if isinstance(marked, pa.ChunkedArray):
         marked = marked.combine_chunks()
