@@ -58,6 +58,8 @@ _VALUES = {
     for has_at in (False, True)
     for has_url in (False, True)
 }
+_AGE_NEXT = re.compile(r"\s*(?:yo|y/o|years|yrs|year|años|anos|añitos)\b", re.IGNORECASE)
+_AGE_PREVIOUS = re.compile(r"\b(?:age|edad|aged)\s*:?\s*$", re.IGNORECASE)
 _URL_HINT = re.compile(r"https?://|www\.", re.IGNORECASE)
 _AGE_AFTER = frozenset({"yo", "y/o", "years", "yrs", "year", "años", "anos", "añitos"})
 _AGE_BEFORE = frozenset({"age", "edad", "aged"})
@@ -223,8 +225,8 @@ def _sentence_text(
     rep_sentence: str, votes: _SentenceVotes, cities: set[str], slots: dict[str, Counter[str]]
 ) -> str:
     """The template form of one kept sentence: verbatim, or with slots where members differ."""
-    if not votes.other and not _MAYBE_MASKED.search(rep_sentence):
-        return rep_sentence
+    if not votes.other:
+        return _masked_sentence(rep_sentence, votes.same, slots)
     rep_tokens = tokens(rep_sentence)
     if not votes.other and not any(t.kind in _MASKED for t in rep_tokens):
         return rep_sentence
@@ -239,6 +241,45 @@ def _sentence_text(
             matcher.set_seq1([t.key for t in toks])
             words.add(text, toks, matcher.get_opcodes())
     return words.render(rep_sentence, votes.present, cities, slots)
+
+
+def _masked_sentence(rep_sentence: str, same: list[str], slots: dict[str, Counter[str]]) -> str:
+    """A sentence every member writes alike but for masked values: those become slots.
+
+    The common case, so it skips word tokens: masked values are found by one regex scan."""
+    if not _MAYBE_MASKED.search(rep_sentence):
+        return rep_sentence
+    spans = _masked_spans(rep_sentence)
+    if not spans:
+        return rep_sentence
+    values: list[list[str]] = [[] for _ in spans]
+    for text in same:
+        for bucket, value in zip(values, _masked_values(text), strict=False):
+            bucket.append(value)
+    pieces: list[str] = []
+    previous_end = 0
+    for (kind, start, end), seen in zip(spans, values, strict=True):
+        pieces.append(f"{rep_sentence[previous_end:start]}{{{{{kind}}}}}")
+        slots.setdefault(kind, Counter()).update(v.strip()[:MAX_VALUE_CHARS] for v in seen)
+        previous_end = end
+    pieces.append(rep_sentence[previous_end:])
+    return "".join(pieces)
+
+
+def _masked_spans(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of each masked value in `text`, numbers told apart as ages by context."""
+    pattern = _VALUES[("@" in text, _URL_HINT.search(text) is not None)]
+    out: list[tuple[str, int, int]] = []
+    for match in pattern.finditer(text):
+        kind = match.lastgroup or "number"
+        if kind == "phone" and sum(c.isdigit() for c in match.group()) < 7:
+            kind = "number"
+        if kind == "number" and (
+            _AGE_NEXT.match(text, match.end()) or _AGE_PREVIOUS.search(text, 0, match.start())
+        ):
+            kind = "age"
+        out.append((kind, match.start(), match.end()))
+    return out
 
 
 class _WordVotes:
