@@ -108,6 +108,11 @@ POSITIVES: list[tuple[str, str, list[str]]] = [
     ("044 55 1234 5678", "MX", [MX]),
     ("cinco cinco uno dos tres cuatro cinco seis siete ocho", "MX", [MX]),
     ("cel. 55-1234-5678 y 33-1234-5678", "MX", [MX, MX_GDL]),
+    # numbers impossible in the ad's region but plainly British or Spanish
+    ("Información al 612 34 56 78.", "US", [ES]),
+    ("Reach me at 07400 123456.", "US", [GB]),
+    ("Reach me at 07400 123456.", "MX", [GB]),
+    ("cero siete cuatro cero cero uno dos tres cuatro cinco seis", "US", [GB]),
     # NANP numbers advertised in Spain need their 1
     ("1 713 555 0123", "ES", [US]),
     ("+1 713 555 0123", "ES", [US]),
@@ -237,9 +242,9 @@ DECOYS: list[tuple[str, str]] = [
     ("Booking for 27/08 - 30/08", "MX"),
     ("kik me: estrella_3522 87-56-90, 1.73 m", "MX"),
     ("Houston, TX 77002-1234 77003", "US"),
-    ("cero siete siete cero ocho dos uno ocho cinco cero dos", "US"),  # British, not US
     ("7135550123", "GB"),  # a British national number carries its trunk 0
     ("713 555 0123", "ES"),  # a US number in Spain needs its 1
+    ("55 1234 5678", "ES"),  # nor is a ten-digit number guessed Mexican
     ("(713) 555-0123", "XX"),  # unknown region: only numbers with a country code
     ("", "US"),
 ]

@@ -13,8 +13,9 @@ How a number is found:
 4. In what is left, windows of consecutive groups are tried longest first from the left, first
    between *strong* separators (" - ", " | ", " / ": an ad's list of items), then across them.
    A window is a phone when `phonenumbers` says it is valid: in the default region, after an
-   explicit "+" or an international prefix ("00", "011"), with a NANP leading "1", or after a
-   country code written as its own group without "+" ("44 7911 123456"). Groups are never split,
+   explicit "+" or an international prefix ("00", "011"), with a NANP leading "1", after a
+   country code written as its own group without "+" ("44 7911 123456"), or, impossible in the
+   default region, as the national number of exactly one of GB and ES. Groups are never split,
    so a phone cannot be cut out of a long id.
 
 Parsing is the expensive step (20-60 µs per call), so it runs only on windows whose length can be
@@ -140,6 +141,7 @@ _MAX_MONTH = 12
 _MAX_DAY = 31
 # A country code written without "+" is believed only before a full-size national number.
 _MIN_FOREIGN_NATIONAL = 8
+_OTHER_REGIONS = ("GB", "ES")  # tried for numbers impossible in the ad's region
 _LONG_GROUP = 6  # a group this long ends a phone number ("713 5550123", "07911 123456")
 
 
@@ -159,7 +161,10 @@ def extract_phones(text: str, *, region: str = "US", structured: str | None = No
     Numbers in the text come first, then those of `structured` (which may be obfuscated or hold
     several numbers separated by ``, ; / |``). Every number returned is valid for `phonenumbers`.
     In regions whose numbers carry a trunk "0" (GB...), a national number must be written with it.
-    An unknown region finds only numbers written with a country code. Never raises.
+    A national number impossible in `region` is still read as British or Spanish when exactly
+    one of them accepts it (their formats cannot pass for other countries'); American and
+    Mexican numbers are never guessed that way, since each passes for the other. An unknown
+    region finds only numbers written with a country code. Never raises.
 
     >>> extract_phones("New in town! Call 7one3 555 O1Z3, $200/hr", region="US")
     ['+17135550123']
@@ -546,6 +551,11 @@ def _longest_phone_at(
             phone = _phone_for("".join(window), chain.region, plus, lead)
             if phone is not None:
                 return phone, len(window)
+    if not plus:
+        for window in windows:
+            phone = _other_region_phone("".join(window), chain.region)
+            if phone is not None:
+                return phone, len(window)
     return None, 0
 
 
@@ -616,11 +626,34 @@ def _phone_for(digits: str, region: str, plus: bool, lead: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
+def _other_region_phone(digits: str, region: str) -> str | None:
+    """E.164 for a national number impossible in `region` but valid in exactly one of the other
+    main regions whose numbers cannot pass for another's: British (trunk 0, 11 digits), Spanish
+    (9 digits), Mexican (10 digits). An ad read as American because it gives no place still
+    yields its "726 58 70 92". NANP numbers abroad need their "1" and are not guessed.
+    """
+    if region == _UNKNOWN_REGION:
+        return None
+    readings = {
+        phone
+        for other in _OTHER_REGIONS
+        if other != region
+        and _is_plausible_national(digits, other)
+        and (phone := _national(digits, other)) is not None
+    }
+    return readings.pop() if len(readings) == 1 else None
+
+
 def _may_be_phone(digits: str, region: str, plus: bool, lead: int) -> bool:
     """Whether `_phone_for` could find a phone in the digits: its tests without the parsing."""
     if plus:
         return _is_international_length(digits)
     if region != _UNKNOWN_REGION and _is_plausible_national(digits, region):
+        return True
+    if region != _UNKNOWN_REGION and any(
+        _is_plausible_national(digits, other) for other in _OTHER_REGIONS if other != region
+    ):
         return True
     if digits.startswith("011"):
         return _is_international_length(digits[3:])
