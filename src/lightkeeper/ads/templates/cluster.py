@@ -5,10 +5,10 @@ The steps, each a pure function over flat arrays so an engine can run them on ba
 1. rows are put in canonical order (by ``id#version``), so every tie-break below, and so the
    result, is the same whatever order the rows came in;
 2. texts are cut into sentences and masked words, all hashed (`shingles.tokenise`);
-3. boilerplate sentences are learned from the whole corpus and dropped (`boilerplate`);
-4. word shingles of what is left get MinHash signatures (`minhash`), LSH bands give candidate
-   pairs (`lsh`), and a pair is confirmed when its estimated Jaccard similarity reaches the
-   threshold;
+3. boilerplate sentences are learned from the whole corpus (`boilerplate`);
+4. word shingles, less those made only of boilerplate words, get MinHash signatures
+   (`minhash`); LSH bands give candidate pairs (`lsh`), and a pair is confirmed when its
+   estimated Jaccard similarity reaches the threshold;
 5. connected components of confirmed pairs with two or more ads are templates, named
    ``canonical_id("tpl", members)``; each gets its text with slots (`align`).
 """
@@ -32,9 +32,9 @@ from lightkeeper.ads.templates.minhash import Method, estimated_similarity, minh
 from lightkeeper.ads.templates.shingles import (
     I64,
     U64,
-    _offsets_and_bytes,
     ad_texts,
     mix64,
+    offsets_and_bytes,
     shingle_hashes,
     string_hashes,
     tokenise,
@@ -385,7 +385,7 @@ def _members(table: pa.Table, corpus: Corpus, boiler: Boilerplate, rows: I64) ->
     lengths = bounds[1] - bounds[0]
     sentence_ids = _spans(bounds[0], lengths)
     texts = ad_texts(table.take(pa.array(rows)))
-    offsets, data = _offsets_and_bytes(texts)
+    offsets, data = offsets_and_bytes(texts)
     # Sentences tile their text, so the texts' bytes with sentence offsets are a string array.
     owner = np.repeat(np.arange(len(rows)), lengths)
     starts = offsets[:-1][owner] + corpus.sentence_start[sentence_ids]

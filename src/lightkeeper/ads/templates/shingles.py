@@ -183,13 +183,14 @@ def string_hashes(strings: pa.Array) -> U64:
     """A 64-bit hash of each string's UTF-8 bytes, vectorised; 0 for null or ''."""
     if len(strings) == 0:
         return np.zeros(0, dtype=np.uint64)
-    offsets, data = _offsets_and_bytes(strings)
+    offsets, data = offsets_and_bytes(strings)
     base = int(offsets[0])
     body = data[base : int(offsets[-1])].astype(np.uint64) + np.uint64(1)
     return sequence_hashes(body, offsets[:-1] - base, offsets[1:] - base)
 
 
-def _offsets_and_bytes(strings: pa.Array) -> tuple[I64, U8]:
+def offsets_and_bytes(strings: pa.Array) -> tuple[I64, U8]:
+    """The offsets (int64) and UTF-8 bytes of an Arrow string array, without copying bytes."""
     if not pa.types.is_large_string(strings.type):
         strings = strings.cast(pa.string())
     width = np.int64 if pa.types.is_large_string(strings.type) else np.int32
@@ -212,7 +213,7 @@ _URL = mix64(np.array([4], dtype=np.uint64))[0]
 
 def tokenise(texts: pa.Array) -> Tokenised:
     """Sentences and masked, hashed words of each text (see the module docstring)."""
-    offsets, data = _offsets_and_bytes(texts)
+    offsets, data = offsets_and_bytes(texts)
     base = int(offsets[0]) if len(offsets) else 0
     raw = data[base : int(offsets[-1])] if len(offsets) else np.zeros(0, dtype=np.uint8)
     text_start = offsets[:-1] - base
