@@ -39,7 +39,7 @@ class BoilerplateOptions:
     """How boilerplate is learned; the defaults need no list of known sentences."""
 
     min_ads: int = 5
-    min_contexts: float = 5.0
+    min_contexts: float = 10.0
     sample: int = 16
     rounds: int = 2
     seed_sentences: Sequence[str] = field(default_factory=tuple)
