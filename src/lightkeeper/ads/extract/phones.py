@@ -509,8 +509,9 @@ def _greedy_phones(
         if chain.used[index] or (not clean_only and chain.is_inside_spaced_run(index, begin)):
             index += 1
             continue
-        bounds = (begin, end) if clean_only else None
-        phone, count = _longest_phone_at(chain, index, end, plus=plus and index == 0, clean=bounds)
+        phone, count = _longest_phone_at(
+            chain, index, (begin, end), plus=plus and index == 0, clean_only=clean_only
+        )
         if phone is None:
             index += 1
             continue
@@ -521,13 +522,16 @@ def _greedy_phones(
 
 
 def _longest_phone_at(
-    chain: _Chain, index: int, end: int, *, plus: bool, clean: tuple[int, int] | None
+    chain: _Chain, index: int, bounds: tuple[int, int], *, plus: bool, clean_only: bool
 ) -> tuple[str | None, int]:
-    """The longest valid phone made of free groups from `index`, and how many groups it took.
+    """The longest valid phone made of free groups from `index` within `bounds` (the segment),
+    and how many groups it took.
 
-    With `clean` (the segment bounds), only clean windows count. Windows read as a country
-    code without "+" are tried only when no other reading of any length works.
+    With `clean_only`, only clean windows count. Windows read as a country code without "+"
+    are tried only when no other reading of any length works; a British or Spanish reading of
+    a number impossible in the region only for a window that is the whole segment.
     """
+    begin, end = bounds
     digits = chain.digits
     last = index
     total = 0
@@ -538,7 +542,7 @@ def _longest_phone_at(
     while last > index and total >= _MIN_DIGITS:
         window = digits[index:last]
         if _is_plausible_window(window) and (
-            clean is None or chain.is_clean(index, last, clean[0], clean[1])
+            not clean_only or chain.is_clean(index, last, begin, end)
         ):
             windows.append(window)
         last -= 1
@@ -551,11 +555,10 @@ def _longest_phone_at(
             phone = _phone_for("".join(window), chain.region, plus, lead)
             if phone is not None:
                 return phone, len(window)
-    if not plus:
-        for window in windows:
-            phone = _other_region_phone("".join(window), chain.region)
-            if phone is not None:
-                return phone, len(window)
+    if not plus and index == begin and windows and len(windows[0]) == end - begin:
+        phone = _other_region_phone("".join(windows[0]), chain.region)
+        if phone is not None:
+            return phone, end - begin
     return None, 0
 
 
