@@ -180,30 +180,33 @@ def _start_date(day: float, rng: Random, language: str, country: str) -> str:
 
 
 def _slots(
-    op: Operator, tpl: Template, persona: Persona, city: City, day: float, *, rng: Random, text: str
+    op: Operator, tpl: Template, persona: Persona, city: City, day: float, *, rng: Random
 ) -> dict[str, str]:
     hour, price = _price(op, tpl, city, rng)
     slots = {"_n": persona.name, "_c": city.name, "_p": price, "_h": str(hour)}
-    # Only fill the slots this ad's text uses: most texts use a few of them.
-    if "{_n2}" in text:
+    uses = tpl.uses
+    if not uses:
+        return slots
+    # Only fill the slots the template's text has: most texts use a few of them.
+    if "_n2" in uses:
         personas = op.personas
         other = personas[int(rng.random() * len(personas))]
         if other is persona and len(personas) > 1:
             other = personas[(personas.index(persona) + 1) % len(personas)]
         slots["_n2"] = other.name
-    if "{_a}" in text:
+    if "_a" in uses:
         slots["_a"] = str(persona.age)
-    if "{_m}" in text:
+    if "_m" in uses:
         slots["_m"] = persona.stats
-    if "{_d}" in text:
+    if "_d" in uses:
         if op.kind == "job":
             slots["_d"] = _start_date(day, rng, tpl.language, city.country)
         else:
             slots["_d"] = _dates(day, rng, tpl.language, city.country)
-    if "{_z}" in text:
+    if "_z" in uses:
         pool = _POSTCODES[city.name]
         slots["_z"] = pool[int(rng.random() * len(pool))]
-    if "{_j}" in text:
+    if "_j" in uses:
         slots["_j"] = _job_ref(rng)
     return slots
 
@@ -430,7 +433,7 @@ def render_ad(
     title_fmt = tpl.title
     if op.emoji and rng.random() < 0.4:
         title_fmt = f"{title_fmt} {op.emoji[int(rng.random() * len(op.emoji))]}"
-    slots = _slots(op, tpl, persona, city, day, rng=rng, text=body_fmt + title_fmt)
+    slots = _slots(op, tpl, persona, city, day, rng=rng)
     slots["_k"] = ("\n" if "\n" in joiner else " | ").join(lines)
     if phone_text and op.title_phone and rng.random() < op.title_phone:
         title_fmt += " {_q}"

@@ -28,6 +28,10 @@ class Template:
     contact_at: int  # the contact block goes before this sentence index
     contact_lead: str
     joiner: str
+    uses: frozenset[str] = frozenset()  # the optional slots ("_a", "_d"...) its text has
+
+
+_OPTIONAL_SLOTS = ("_n2", "_a", "_m", "_d", "_z", "_j")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +150,9 @@ def _finish(
     r = rng.random()
     # Most put contacts last; some right after the greeting, some before the rates.
     contact_at = len(sentences) if r < 0.7 else 1 if r < 0.85 else max(1, len(sentences) - 2)
-    return Template(label, language, title, sentences, keep, contact_at, lead, _joiner(rng))
+    text = " ".join((title, *sentences))
+    uses = frozenset(slot for slot in _OPTIONAL_SLOTS if f"{{{slot}}}" in text)
+    return Template(label, language, title, sentences, keep, contact_at, lead, _joiner(rng), uses)
 
 
 def _boilerplate(draft: _Draft, language: str, rng: Random, chance: float) -> None:
