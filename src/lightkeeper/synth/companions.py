@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from random import Random
 
 from lightkeeper.synth import money
@@ -42,23 +43,11 @@ def _templates(
 ) -> tuple[Template, ...]:
     out = []
     for i in range(count):
-        language = voice.language
         if bilingual and i == count - 1 and count > 1:
-            language = "en" if language == "es" else "es"
-        out.append(companion_template(f"{label}.t{i + 1}", _with_language(voice, language), rng))
+            # A bilingual advertiser keeps one text in its other language.
+            voice = replace(voice, language="en" if voice.language == "es" else "es")
+        out.append(companion_template(f"{label}.t{i + 1}", voice, rng))
     return tuple(out)
-
-
-def _with_language(voice: Voice, language: str) -> Voice:
-    return Voice(
-        language,
-        voice.third_person,
-        voice.risky,
-        voice.independent,
-        voice.multi,
-        voice.massage,
-        voice.shop,
-    )
 
 
 def new_companion(
