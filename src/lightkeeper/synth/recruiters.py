@@ -48,15 +48,12 @@ def _address(rng: Random, city: City) -> str:
     return f"Av. {street} {number}, Col. Centro, {city.name}, CP {postcode}"
 
 
-def _employer_email(employer: str, country: str, rng: Random) -> str:
-    slug = "".join(
-        ch
-        for ch in employer.lower().split(" ")[0] + employer.lower().split(" ")[1]
-        if "a" <= ch <= "z"
-    )
+def _employer_email(employer: str, country: str, rng: Random, *, spanish: bool) -> str:
+    words = employer.lower().split(" ")
+    slug = "".join(ch for ch in words[0] + words[1] if "a" <= ch <= "z")
     tld = {"US": "com", "CA": "ca", "GB": "co.uk", "ES": "es", "MX": "com.mx"}[country]
-    box = ("jobs", "careers", "hr", "rrhh", "empleo")[int(rng.random() * 5)]
-    return f"{box}@{slug}.{tld}"
+    boxes = ("rrhh", "empleo", "vacantes") if spanish else ("jobs", "careers", "hr")
+    return f"{boxes[int(rng.random() * 3)]}@{slug}.{tld}"
 
 
 def new_job(label: str, *, world: World, rng: Random, deceptive: bool, size: int) -> Operator:
@@ -106,7 +103,9 @@ def new_job(label: str, *, world: World, rng: Random, deceptive: bool, size: int
     )
     logo = (rng.getrandbits(64),) if not deceptive and rng.random() < 0.4 else ()
     email: str | None = (
-        email_for(contact, rng) if deceptive else _employer_email(employer, home.country, rng)
+        email_for(contact, rng)
+        if deceptive
+        else _employer_email(employer, home.country, rng, spanish=spanish)
     )
     if rng.random() >= (0.4 if deceptive else 0.7):
         email = None
