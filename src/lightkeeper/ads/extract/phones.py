@@ -31,7 +31,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneMetadata
 
-from lightkeeper.ads.extract.obfuscation import decode_digits
+from lightkeeper.ads.extract.obfuscation import decode_digits, decode_digits_quickly
 
 __all__ = ["extract_phones"]
 
@@ -173,8 +173,19 @@ def extract_phones(text: str, *, region: str = "US", structured: str | None = No
     found: list[str] = []
     for source in (text, structured):
         if source:
-            found.extend(_phones_in(decode_digits(source), region_code))
+            found.extend(_phones_in_source(source, region_code))
     return _without_national_twins(list(dict.fromkeys(found)), region_code)
+
+
+def _phones_in_source(source: str, region: str) -> list[str]:
+    """Phones in one text: the quick decoding first, the thorough one only when it finds none."""
+    quick = decode_digits_quickly(source)
+    phones = _phones_in(quick, region)
+    if not phones:
+        thorough = decode_digits(source)
+        if thorough != quick:
+            phones = _phones_in(thorough, region)
+    return phones
 
 
 def _without_national_twins(phones: list[str], region: str) -> list[str]:
@@ -267,7 +278,8 @@ def _decoy_indexes(
         excluded.add(0)  # "Houston, TX 77002": a ZIP code, maybe with its "-1234"
         if len(digits) > 1 and len(digits[1]) == 4 and seps[0] == "-":
             excluded.add(1)
-    excluded.update(_round_the_clock_indexes(digits, seps))
+    if "24" in digits:
+        excluded.update(_round_the_clock_indexes(digits, seps))
     if start > 0 and not text[start - 1].isspace() and _is_inside_link_or_handle(text, start):
         excluded.add(0)
     last = len(digits) - 1
@@ -275,9 +287,10 @@ def _decoy_indexes(
         len(digits[last]) <= _MAX_UNIT_GROUP and _is_followed_by_unit(text, end)
     ):
         excluded.add(last)
-    excluded.update(_day_month_indexes(digits, seps))
+    if "/" in seps:
+        excluded.update(_day_month_indexes(digits, seps))
     # Dates and measurements repeat one separator: "12/05/2024", "34-24-36".
-    if any(seps[index] == seps[index + 1] for index in range(len(seps) - 1)):
+    if len(seps) > 1 and any(seps[index] == seps[index + 1] for index in range(len(seps) - 1)):
         excluded.update(_date_indexes(digits, seps))
         excluded.update(_measurement_indexes(digits, seps))
     return excluded
