@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 from collections import Counter
@@ -179,6 +180,13 @@ def test_generate_streams_without_making_everything_first(monkeypatch: pytest.Mo
     monkeypatch.setattr(corpus_module, "BATCH", 400)
     head = list(islice(generate(10**8, seed=7), 5))
     assert len({ad["id"] for ad, _ in head}) == 5
+
+
+def test_generate_leaves_the_cycle_collector_on_for_the_caller() -> None:
+    assert gc.isenabled()
+    for _ in islice(generate(50, seed=1), 50):
+        assert gc.isenabled()
+    assert gc.isenabled()
 
 
 def test_negative_count_is_a_config_error() -> None:

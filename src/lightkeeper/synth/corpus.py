@@ -20,7 +20,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from multiprocessing import get_context
@@ -197,6 +197,27 @@ def _batch(plan: _Plan, index: int, tally: _Tally) -> Iterator[Pair]:
     if duplicates + edits >= target:
         duplicates = edits = 0
     base = target - duplicates - edits
+    with _no_cycle_collection():  # no yield inside: the caller's code never runs without it
+        items = _items(plan, index, base, world=world, rng=rng, tally=tally, id_offset=id_offset)
+    yield from _with_recrawls(items, duplicates, edits, rng, tally)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    # A batch makes ~10^5 small acyclic objects that reference counting frees; the cycle
+    # collector would only rescan them again and again (a fifth of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _items(
+    plan: _Plan, index: int, base: int, *, world: World, rng: Random, tally: _Tally, id_offset: int
+) -> list[tuple[float, Rendered, City, Operator]]:
     items: list[tuple[float, Rendered, City, Operator]] = []
     first_serial = index * plan.batch
     while len(items) < base:
@@ -209,7 +230,7 @@ def _batch(plan: _Plan, index: int, tally: _Tally) -> Iterator[Pair]:
             items.append((day, rendered, city, op))
         _count(op, tally)
     items.sort(key=itemgetter(0))
-    yield from _with_recrawls(items, duplicates, edits, rng, tally)
+    return items
 
 
 def _count(op: Operator, tally: _Tally) -> None:
@@ -274,18 +295,11 @@ def _batch_text(plan: _Plan, index: int) -> _BatchText:
     tally = _Tally()
     ad_lines: list[str] = []
     truth_lines: list[str] = []
-    # A batch makes ~10^5 small acyclic objects that refcounting frees: the cycle collector
-    # would only rescan them over and over (about a tenth of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _no_cycle_collection():
         for ad, truth in _batch(plan, index, tally):
             ad_lines.append(_ENCODE(ad))
             if not truth.get("duplicate"):
                 truth_lines.append(_ENCODE(truth))
-    finally:
-        if collecting:
-            gc.enable()
     tally.versions.clear()
     ads = "\n".join(ad_lines) + "\n" if ad_lines else ""
     truths = "\n".join(truth_lines) + "\n" if truth_lines else ""
