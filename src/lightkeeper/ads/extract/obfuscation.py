@@ -354,14 +354,18 @@ def _lookalike_image_byte(code: int) -> int:
         return ord("0")
     if char in _LOOKALIKES:
         return ord("L")
+    if char.isascii() and char.isalpha():
+        return ord("a")
     return ord("s") if char in " -.*~/_()" else ord("x")
 
 
-# Screen: digits become "0", look-alike letters "L", separators "s", the rest "x"; then some
-# digit must touch some look-alike letter. Byte searches instead of a regex scan of the text.
+# Screen on a byte image: digits "0", look-alike letters "L", other letters "a", separators "s",
+# the rest "x". Some digit must touch some look-alike letter in a word of its own ("7I3", not
+# "carol55"): byte searches instead of a regex scan of the text.
 _LOOKALIKE_MAP = bytes(_lookalike_image_byte(code) for code in range(256))
+_WORD_BYTES = frozenset(b"0La")
 # A whole group of look-alikes after a digit group: "667-95-SS-98", "736.40.23.BS".
-_LETTER_GROUP_RE = re.compile(rb"0s{1,3}L{2,4}(?![L0])")
+_LETTER_GROUP_RE = re.compile(rb"0s{1,3}L{2,4}(?![L0a])")
 _CHUNK_GAP_RE = re.compile(r"[ \t]{0,3}[-.*~/_|•·()\[\]]{0,3}[ \t]{0,3}")
 _LETTER_ONLY_OK = frozenset("OIlSBZ|")
 _GROUP_OK = _LETTER_ONLY_OK | {"o"}  # "723-79-oo-66": a lower-case o alone is Spanish "or"
@@ -376,14 +380,15 @@ class _Chunk:
     start: int
     end: int
     text: str
-
-    @property
-    def real_digits(self) -> int:
-        return sum(char.isdigit() for char in self.text)
+    real_digits: int
 
     @property
     def letters(self) -> int:
         return len(self.text) - self.real_digits
+
+
+def _chunk(start: int, text: str) -> _Chunk:
+    return _Chunk(start, start + len(text), text, sum(map(str.isdigit, text)))
 
 
 def _chunks(text: str) -> list[_Chunk]:
@@ -395,12 +400,12 @@ def _chunks(text: str) -> list[_Chunk]:
             len(word) <= _MAX_PIPE_CHUNK and not word.startswith("|") and not word.endswith("|")
         )
         if "|" not in word or pipes_are_ones:
-            chunks.append(_Chunk(start, match.end(), word))
+            chunks.append(_chunk(start, word))
             continue
         offset = 0
         for piece in word.split("|"):  # the pipes separate groups: "713|555|0123"
             if piece:
-                chunks.append(_Chunk(start + offset, start + offset + len(piece), piece))
+                chunks.append(_chunk(start + offset, piece))
             offset += len(piece) + 1
     return chunks
 
@@ -464,10 +469,26 @@ def _is_letter_only_group(text: str, run: list[_Chunk], index: int) -> bool:
     return index > 0 and bool(run[index - 1].real_digits) and set(chunk.text) <= _LETTER_ONLY_OK
 
 
+def _has_mixed_word(mapped: bytes) -> bool:
+    """Whether the image holds a word of digits and look-alikes only, with both in it."""
+    for pair in (b"0L", b"L0"):
+        index = mapped.find(pair)
+        while index != -1:
+            low, high = index, index + 2
+            while low > 0 and mapped[low - 1] in _WORD_BYTES:
+                low -= 1
+            while high < len(mapped) and mapped[high] in _WORD_BYTES:
+                high += 1
+            if b"a" not in mapped[low:high]:
+                return True
+            index = mapped.find(pair, high)
+    return False
+
+
 def _decode_lookalikes(text: str) -> str:
     """Text with look-alike letters as digits inside runs that are clearly phone numbers."""
     mapped = text.encode("ascii", "replace").translate(_LOOKALIKE_MAP)
-    if b"0L" not in mapped and b"L0" not in mapped and _LETTER_GROUP_RE.search(mapped) is None:
+    if not _has_mixed_word(mapped) and _LETTER_GROUP_RE.search(mapped) is None:
         return text
     chosen = [chunk for run in _runs(text, _chunks(text)) for chunk in _converted_chunks(text, run)]
     if not chosen:
