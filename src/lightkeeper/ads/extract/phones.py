@@ -50,6 +50,7 @@ _CANDIDATE_MAP = bytes(
 _CANDIDATE_RE = re.compile(rb"0(?:-{0,10}0){6}[0\-]*")
 _SEP = r"(?:[ \t]{1,3}|[ \t]{0,2}[-.*~/_|\\•·()\[\]{}]{1,4}[ \t]{0,2})"
 _CHAIN_RE = re.compile(rf"[0-9]++(?:{_SEP}[0-9]++)*")
+_GROUP_SPLIT_RE = re.compile(r"([0-9]+)")
 _PLUS_RE = re.compile(r"\+[ \t]{0,2}(?:[-.*~/_|][ \t]{0,2})?\Z")
 # Separators that join the items of a list rather than the groups of a number: " - ", " | ".
 _STRONG_SEP_RE = re.compile(r"[ \t][-*~/_|\\•·]|[-*~/_|\\•·][ \t]")
@@ -135,7 +136,6 @@ _UNIT_WORDS = _word_set(
     "noche noches overnight ovn qv donation donations"
 )
 _MAX_UNIT_GROUP = 5  # amounts, weights and ages are short; a phone's last group is not a price
-_MAX_AGE = 99
 _DATE_SEPS = frozenset("-/.")
 _MAX_MONTH = 12
 _MAX_DAY = 31
@@ -249,9 +249,6 @@ def _phones_in_chain(text: str, start: int, end: int, region: str) -> list[str]:
     return [phone for _, phone in _chain_phones(digits, seps, kinds, region, plus)]
 
 
-_GROUP_SPLIT_RE = re.compile(r"([0-9]+)")
-
-
 def _group_kinds(
     text: str, start: int, end: int, digits: tuple[str, ...], seps: tuple[str, ...]
 ) -> tuple[int, ...]:
@@ -310,7 +307,7 @@ def _round_the_clock_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> 
     """The groups of "24/7" (also "24-7"), which ads write next to their numbers."""
     found: set[int] = set()
     for index in range(len(digits) - 1):
-        if digits[index] == "24" and digits[index + 1] == "7" and seps[index].strip() in "/-":
+        if digits[index] == "24" and digits[index + 1] == "7" and seps[index].strip() in ("/", "-"):
             found.update((index, index + 1))
     return found
 
@@ -644,10 +641,11 @@ def _phone_for(digits: str, region: str, plus: bool, lead: int) -> str | None:
 
 @lru_cache(maxsize=1 << 14)
 def _other_region_phone(digits: str, region: str) -> str | None:
-    """E.164 for a national number impossible in `region` but valid in exactly one of the other
-    main regions whose numbers cannot pass for another's: British (trunk 0, 11 digits), Spanish
-    (9 digits), Mexican (10 digits). An ad read as American because it gives no place still
-    yields its "726 58 70 92". NANP numbers abroad need their "1" and are not guessed.
+    """E.164 for a national number impossible in `region` but valid in exactly one of the
+    regions whose national numbers cannot pass for another country's: British (trunk 0 and 10
+    digits) and Spanish (9 digits). An ad read as American because it gives no place still
+    yields its "726 58 70 92". Ten-digit numbers are never guessed: American and Mexican ones
+    look alike, and a NANP number abroad needs its "1".
     """
     if region == _UNKNOWN_REGION:
         return None
