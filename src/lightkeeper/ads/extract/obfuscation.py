@@ -14,8 +14,14 @@ ads hold no obfuscation at all:
    parenthesised digits, emoji keycaps (the U+FE0F and U+20E3 marks are dropped), full-width
    punctuation, Unicode spaces and dashes, zero-width characters, and Greek/Cyrillic letters that
    look like O, I, S, B or Z.
-2. Spelled digits in English or Spanish, alone or glued to digits ("7one3 five5five").
+2. Spelled digits in English or Spanish, alone or glued to digits ("7one3 five5five") or to
+   each other ("sixzerofour"); a lone Spanish "o" between them means "or", not zero. Single
+   digits paced out with commas ("7,1,3,5,...") lose their commas.
 3. Look-alike letters (O/o 0, I/l/| 1, S 5, B 8, Z 2) inside runs that are clearly numbers.
+
+`decode_digits_quickly` skips one costly case (digit words glued together with no digit or
+standalone digit word near them); `extract_phones` uses it first and falls back to
+`decode_digits` only for texts where it finds no phone.
 """
 
 from __future__ import annotations
