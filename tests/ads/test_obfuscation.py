@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lightkeeper.ads.extract.obfuscation import decode_digits
+from lightkeeper.ads.extract.obfuscation import decode_digits, decode_digits_quickly
 
 DECODED: list[tuple[str, str]] = [
     # spelled digits, English and Spanish, any case, several separators
@@ -104,6 +104,18 @@ def test_leaves_ordinary_words_and_short_runs_alone(text: str) -> None:
     assert decode_digits(text).replace("\ufe0f", "") == text.replace("\ufe0f", "")
 
 
+def test_quick_decoding_leaves_only_glued_words_alone_for_the_thorough_pass() -> None:
+    glued = "Call me sixzerofour fivefivefive zeroonetwozero"
+    assert decode_digits_quickly(glued) == glued
+    assert decode_digits(glued) == "Call me 604 555 0120"
+    mixed = "Call 7one3 five5five 0one2three or siete uno tres cinco cinco cinco cero uno dos"
+    assert (
+        decode_digits_quickly(mixed)
+        == decode_digits(mixed)
+        == ("Call 713 555 0123 or 7 1 3 5 5 5 0 1 2")
+    )
+
+
 # --- properties ------------------------------------------------------------------------------
 
 _DIGITS = st.text(alphabet="0123456789", min_size=7, max_size=15)
@@ -155,3 +167,4 @@ def test_spelled_numbers_decode_to_their_digits(
     spelled = sep.join(words[int(d)] for d in digits)
     decoded = decode_digits(spelled.upper() if upper else spelled)
     assert decoded == sep.join(digits)
+    assert decode_digits_quickly(spelled.upper() if upper else spelled) == decoded
