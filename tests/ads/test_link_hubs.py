@@ -5,36 +5,42 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
-from lightkeeper.ads.link.hubs import Hub, split_tests
+from lightkeeper.ads.link.hubs import Hub, SplitTests, _block_counts, _peeled, split_tests
 from tests.ads.test_link import hub_corpus, link, phone, same
 
 
+def split_of(groups: list[int], ads: list[int]) -> SplitTests:
+    gids = np.arange(len(groups), dtype=np.int64)
+    return split_tests(
+        gids, np.array(groups, dtype=np.int64), np.array(ads, dtype=np.int64), alpha=0.05
+    )
+
+
 def test_many_groups_over_few_ads_is_a_hub_few_over_many_is_not() -> None:
-    # gid 0: 10 groups over 10 ads (a footer on unrelated ads); gid 1: 3 groups over 60 ads (an
+    # 0: 10 groups over 10 ads (a footer on unrelated ads); 1: 3 groups over 60 ads (an
     # operator's phone over three personas); the rest: ordinary identifiers, one group each.
-    groups = {0: 10, 1: 3, **dict.fromkeys(range(2, 40), 1)}
-    ad_counts = np.array([10, 60] + [5] * 38, dtype=np.int64)
-    tests = split_tests(groups, ad_counts, alpha=0.05)
-    assert tests[0]["hub"] is True
-    assert tests[1]["hub"] is False
-    assert not any(tests[g]["hub"] for g in range(2, 40))
-    assert tests[0]["p_value"] < tests[0]["significance"] < tests[1]["p_value"]
+    tests = split_of([10, 3] + [1] * 38, [10, 60] + [5] * 38)
+    assert tests.hub.tolist() == [True] + [False] * 39
+    assert tests.p_values[0] < tests.significance < tests.p_values[1]
+    assert tests.stats(0)["groups"] == 10
+    assert tests.stats(0)["ads"] == 10
 
 
 def test_the_split_rate_is_learned_without_the_hubs() -> None:
-    groups = {0: 200, **dict.fromkeys(range(1, 30), 1)}
-    ad_counts = np.array([300] + [4] * 29, dtype=np.int64)
-    tests = split_tests(groups, ad_counts, alpha=0.05)
-    assert tests[0]["hub"] is True
-    assert tests[1]["split_rate"] < 0.02  # a hub's 199 splits do not inflate the rate
+    tests = split_of([200] + [1] * 29, [300] + [4] * 29)
+    assert tests.hub[0]
+    assert tests.split_rate < 0.02  # a hub's 199 splits do not inflate the rate
 
 
 def test_a_corpus_that_splits_often_needs_more_groups() -> None:
-    groups = {0: 4, **dict.fromkeys(range(1, 30), 3)}
-    ad_counts = np.full(30, 8, dtype=np.int64)
-    assert split_tests(groups, ad_counts, alpha=0.05)[0]["hub"] is False
+    assert not split_of([4] + [3] * 29, [8] * 30).hub[0]
+
+
+def test_no_candidates_no_hubs() -> None:
+    assert split_of([], []).hub.tolist() == []
 
 
 def test_two_hubs_on_the_same_ads_are_both_found() -> None:
@@ -83,3 +89,24 @@ def test_hub_stats_and_json() -> None:
     assert data["kind"] == "phone"
     assert data["stats"]["groups"] == 9
     assert Hub("x", "phone", "why").to_json()["stats"] == {}
+
+
+def test_block_counts_match_networkx_biconnected_components() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        units, groups = int(rng.integers(2, 30)), int(rng.integers(1, 30))
+        pairs = np.stack([rng.integers(0, units, 60), rng.integers(0, groups, 60)], axis=1)
+        edges = np.unique(pairs, axis=0).astype(np.int64)
+        graph = nx.Graph()
+        graph.add_edges_from((int(u), units + int(g)) for u, g in edges)
+        expected = np.zeros(units, dtype=np.int64)
+        for block in nx.biconnected_components(graph):
+            for node in block:
+                if node < units:
+                    expected[node] += 1
+        assert _block_counts(edges, units).tolist() == expected.tolist()
+        peeled_blocks = np.zeros(units, dtype=np.int64)
+        core = _peeled(edges.copy(), peeled_blocks)
+        if len(core):
+            peeled_blocks += _block_counts(core, units)
+        assert peeled_blocks.tolist() == expected.tolist()

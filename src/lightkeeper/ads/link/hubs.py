@@ -198,21 +198,19 @@ def _data_hubs(
     graph = _GroupGraph.of(universe, context, base, np.flatnonzero(candidate))
     hubs: dict[int, str] = {}
     stats: dict[int, dict[str, int | float]] = {}
+    removed = np.zeros(universe.size, dtype=bool)
     for _ in range(MAX_ROUNDS):
-        groups = graph.groups_joined(set(hubs))
-        tests = split_tests(groups, ad_counts, alpha=config.hub_alpha)
-        new = [
-            gid
-            for gid, test in tests.items()
-            if test["hub"] and test["groups"] >= config.hub_min_groups
-        ]
-        for gid, test in tests.items():
-            stats[gid] = {k: v for k, v in test.items() if k != "hub"}
-        if not new:
+        gids, groups = graph.groups_joined(removed)
+        tests = split_tests(gids, groups, ad_counts, alpha=config.hub_alpha)
+        new = np.flatnonzero(tests.hub & (groups >= config.hub_min_groups))
+        if not len(new):
             break
-        for gid in new:
+        for i in new.tolist():
+            gid = int(gids[i])
+            stats[gid] = tests.stats(i)
             hubs[gid] = _reason(stats[gid])
-    return hubs, {gid: stats[gid] for gid in hubs}
+        removed[gids[new]] = True
+    return hubs, stats
 
 
 def _reason(test: dict[str, int | float]) -> str:
@@ -223,45 +221,56 @@ def _reason(test: dict[str, int | float]) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SplitTests:
+    """The split test of each candidate (arrays parallel to the candidates given)."""
+
+    groups: Int64Array
+    ads: Int64Array
+    p_values: npt.NDArray[np.float64]
+    hub: npt.NDArray[np.bool_]
+    split_rate: float
+    significance: float
+
+    def stats(self, i: int) -> dict[str, int | float]:
+        """The figures of candidate i, for a hub's stats."""
+        return {
+            "groups": int(self.groups[i]),
+            "ads": int(self.ads[i]),
+            "split_rate": round(self.split_rate, 5),
+            "p_value": float(f"{self.p_values[i]:.3g}"),
+            "significance": float(f"{self.significance:.3g}"),
+        }
+
+
 def split_tests(
-    groups: dict[int, int], ad_counts: Int64Array, *, alpha: float
-) -> dict[int, dict[str, Any]]:
+    gids: Int64Array, groups: Int64Array, ad_counts: Int64Array, *, alpha: float
+) -> SplitTests:
     """For each candidate: is its number of groups too many for one advertiser's identifier?
 
-    Null model, learned from the corpus: each further ad of a genuine identifier starts a group
-    of its own (unlinked to its other ads by anything else) with the corpus' split rate p, so
-    groups - 1 ~ Binomial(ads - 1, p). p is pooled over the candidates not found to be hubs
-    (re-estimated until stable, so hubs do not inflate it). A candidate is a hub when its
+    `gids[i]` is a candidate, `groups[i]` the separate groups it joins, `ad_counts[gid]` its
+    ads. Null model, learned from the corpus: each further ad of a genuine identifier starts a
+    group of its own (unlinked to its other ads by anything else) with the corpus' split rate
+    p, so groups - 1 ~ Binomial(ads - 1, p). p is pooled over the candidates not found to be
+    hubs (re-estimated until stable, so hubs do not inflate it). A candidate is a hub when its
     p-value is below alpha / number of candidates (Bonferroni: with probability about alpha
     no genuine identifier of the corpus is called a hub).
     """
-    if not groups:
-        return {}
-    gids = np.fromiter(groups.keys(), dtype=np.int64)
-    extra = np.maximum(np.fromiter(groups.values(), dtype=np.int64), 1) - 1
-    trials = np.maximum(ad_counts[gids] - 1, 1)
-    level = alpha / len(gids)
+    extra = np.maximum(groups, 1) - 1
+    ads = ad_counts[gids]
+    trials = np.maximum(ads - 1, 1)
+    level = alpha / max(len(gids), 1)
     hub = np.zeros(len(gids), dtype=bool)
+    rate = _split_rate(extra, trials)
+    p_values = np.ones(len(gids), dtype=np.float64)
     for _ in range(MAX_ROUNDS):
         rate = _split_rate(extra[~hub], trials[~hub])
-        p_values = binom.sf(extra - 1, trials, rate)
+        p_values = np.asarray(binom.sf(extra - 1, trials, rate), dtype=np.float64)
         now = p_values < level
         if np.array_equal(now, hub):
             break
         hub = now
-    return {
-        int(g): {
-            "hub": bool(h),
-            "groups": int(e) + 1,
-            "ads": int(ad_counts[g]),
-            "split_rate": round(rate, 5),
-            "p_value": float(f"{pv:.3g}"),
-            "significance": float(f"{level:.3g}"),
-        }
-        for g, e, h, pv in zip(
-            gids.tolist(), extra.tolist(), hub.tolist(), p_values.tolist(), strict=True
-        )
-    }
+    return SplitTests(extra + 1, ads, p_values, hub, rate, level)
 
 
 def _split_rate(extra: Int64Array, trials: Int64Array) -> float:
@@ -333,11 +342,13 @@ def _basic_stats(
 class _GroupGraph:
     """Q: candidate identifiers joined to the base groups of their ads (see the module doc).
 
-    Candidates with the same set of groups are one unit (their scores are equal); `unit_of`
-    maps each candidate's global id to its unit, `edges` are distinct (unit, group) pairs.
+    Candidates with the same set of groups are one unit (their scores are equal): `owners`
+    are the candidates' global ids, `unit_of[i]` the unit of owners[i]; `edges` are distinct
+    (unit, group) pairs.
     """
 
-    unit_of: dict[int, int]
+    owners: Int64Array
+    unit_of: Int64Array
     edges: Int64Array  # (E, 2): unit, group
     informative: npt.NDArray[np.bool_]  # per base group: counts as a group of its own
     n_units: int
@@ -352,20 +363,21 @@ class _GroupGraph:
         pairs = _unique_pairs(universe.gids[picked], base[universe.rows[picked]])
         informative = _informative_groups(universe, context, base, is_candidate)
         owners, unit_index = _same_set_classes(pairs[:, 0], pairs[:, 1])
-        unit_of = dict(zip(owners.tolist(), unit_index.tolist(), strict=True))
         units = np.full(int(owners.max()) + 1 if len(owners) else 0, -1, dtype=np.int64)
         units[owners] = unit_index
         edges = _unique_pairs(units[pairs[:, 0]], pairs[:, 1])
         n_units = int(unit_index.max()) + 1 if len(unit_index) else 0
-        return cls(unit_of, edges, informative, n_units)
+        return cls(owners, unit_index, edges, informative, n_units)
 
-    def groups_joined(self, removed: set[int]) -> dict[int, int]:
-        """For each candidate not removed: the separate groups its ads fall into without it."""
+    def groups_joined(self, removed: npt.NDArray[np.bool_]) -> tuple[Int64Array, Int64Array]:
+        """(candidate global ids, separate groups its ads fall into without it), for the
+        candidates not `removed` (a mask over global ids)."""
         dead = np.zeros(self.n_units, dtype=bool)
-        dead[[self.unit_of[g] for g in removed if g in self.unit_of]] = True
+        dead[self.unit_of[removed[self.owners]]] = True
         live = self.edges[~dead[self.edges[:, 0]]]
         blocks = _blocks_per_unit(live, self.informative, self.n_units)
-        return {gid: int(blocks[u]) for gid, u in self.unit_of.items() if not dead[u]}
+        alive = ~dead[self.unit_of]
+        return self.owners[alive], blocks[self.unit_of[alive]]
 
 
 def _unique_pairs(left: Int64Array, right: Int64Array) -> Int64Array:
@@ -430,7 +442,8 @@ def _blocks_per_unit(
 
     A group on one unit only is a block of its own (counted when informative); the rest is
     reduced before the DFS: groups with the same set of units are one node (parallel paths do
-    not change any unit's count), and a unit with one remaining group is in one block.
+    not change any unit's count), then pendant vertices are peeled (`_peeled`), and only what
+    is left (the 2-core) needs Tarjan's DFS.
     """
     blocks = np.zeros(n_units, dtype=np.int64)
     if not len(edges):
@@ -446,28 +459,51 @@ def _blocks_per_unit(
     representative = np.full(int(groups.max()) + 1, -1, dtype=np.int64)
     representative[groups] = classes
     reduced = _unique_pairs(by_group[:, 0], representative[by_group[:, 1]])
-    unit_degree = np.bincount(reduced[:, 0], minlength=n_units)
-    lone = unit_degree == 1
-    blocks[lone] += 1
-    counted = _block_counts(reduced, n_units)
-    blocks += np.where(lone, 0, counted)
+    remaining = _peeled(reduced, blocks)
+    if len(remaining):
+        blocks += _block_counts(remaining, n_units)
     return blocks
+
+
+def _peeled(edges: Int64Array, blocks: Int64Array) -> Int64Array:
+    """The 2-core of a (unit, group) graph; pendant vertices' blocks are added to `blocks`.
+
+    A unit with one edge left is in one more block (that edge's); a group with one unit left
+    is a bridge block of that unit. Removing either changes no other unit's count.
+    """
+    while len(edges):
+        unit_degree = np.bincount(edges[:, 0])
+        lone = unit_degree[edges[:, 0]] == 1
+        np.add.at(blocks, edges[lone, 0], 1)
+        edges = edges[~lone]
+        if not len(edges):
+            break
+        group_degree = np.bincount(edges[:, 1])
+        pendant = group_degree[edges[:, 1]] == 1
+        np.add.at(blocks, edges[pendant, 0], 1)
+        edges = edges[~pendant]
+        if not lone.any() and not pendant.any():
+            break
+    return edges
 
 
 def _block_counts(edges: Int64Array, n_units: int) -> Int64Array:
     """Blocks each unit belongs to in the bipartite graph of (unit, group) edges (Tarjan).
 
-    Group node g is numbered n_units + g. Iterative DFS over a CSR adjacency.
+    Group node g is numbered n_units + g. Iterative DFS over a CSR adjacency; a non-root
+    vertex is in the block of its edge to its parent plus one block per child whose subtree
+    reaches no higher than the vertex; a root is in one block per child.
     """
-    n_groups = int(edges[:, 1].max()) + 1
-    n = n_units + n_groups
+    n = n_units + int(edges[:, 1].max()) + 1
     src = np.concatenate([edges[:, 0], n_units + edges[:, 1]])
     dst = np.concatenate([n_units + edges[:, 1], edges[:, 0]])
     order = np.argsort(src, kind="stable")
-    neighbours = dst[order].tolist()
-    starts = np.searchsorted(src[order], np.arange(n + 1)).tolist()
+    neighbours: list[int] = dst[order].tolist()
+    starts: list[int] = np.searchsorted(src[order], np.arange(n + 1)).tolist()
     disc = [-1] * n
     low = [0] * n
+    parent = [-1] * n
+    cursor = starts[:-1]
     blocks = [0] * n
     clock = 0
     for root in np.unique(edges[:, 0]).tolist():
@@ -475,27 +511,26 @@ def _block_counts(edges: Int64Array, n_units: int) -> Int64Array:
             continue
         disc[root] = low[root] = clock
         clock += 1
-        stack = [(root, -1, starts[root])]
+        stack = [root]
         while stack:
-            node, parent, i = stack[-1]
+            node = stack[-1]
+            i = cursor[node]
             if i < starts[node + 1]:
-                stack[-1] = (node, parent, i + 1)
+                cursor[node] = i + 1
                 nxt = neighbours[i]
-                if nxt == parent:
-                    continue
-                if disc[nxt] >= 0:
-                    low[node] = min(low[node], disc[nxt])
-                else:
+                if disc[nxt] < 0:
+                    parent[nxt] = node
                     disc[nxt] = low[nxt] = clock
                     clock += 1
-                    blocks[nxt] = 1  # the block holding its edge to the parent
-                    stack.append((nxt, node, starts[nxt]))
+                    blocks[nxt] = 1
+                    stack.append(nxt)
+                elif nxt != parent[node] and disc[nxt] < low[node]:
+                    low[node] = disc[nxt]
                 continue
             stack.pop()
-            if parent >= 0:
-                low[parent] = min(low[parent], low[node])
-                if low[node] >= disc[parent]:
-                    blocks[parent] += 1
-    # A non-root vertex counted its parent's block once and each child block once; a root only
-    # its child blocks. Both are the number of blocks the vertex belongs to.
+            up = parent[node]
+            if up >= 0:
+                low[up] = min(low[up], low[node])
+                if low[node] >= disc[up]:
+                    blocks[up] += 1
     return np.asarray(blocks[:n_units], dtype=np.int64)

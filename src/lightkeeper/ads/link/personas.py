@@ -7,16 +7,16 @@ before "here"/"aquí", or a title part that is a name ("Swedish massage - Ana", 
 "sweet Ana ~ ..."), and never a common word of ads or a word of the ad's own place. A name
 followed by another capitalised word is dropped: that is more often a business ("Diamond Spa").
 
-The cue patterns run in Arrow's RE2 engine over whole columns (a few microseconds an ad);
-Python only sees the matches.
+Everything runs in Arrow (RE2 patterns, group-bys) over whole columns: no Python loop over ads.
 """
 
 from __future__ import annotations
 
-import re
-
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from lightkeeper.ads.link.identifiers import Int64Array
 
 MAX_NAMES_PER_AD = 8
 _MARK, _SPLIT = "\x1e", "\x1f"
@@ -39,14 +39,14 @@ _CUED_OR_HERE = (
     rf"(?:^|[^A-Za-z0-9_'’{_LOWER}])"
     rf"(?:(?:{_CUES})[ \t]+({_NAME}){_AFTER}|({_NAME})[ \t]+(?:here\b|aqu[íi]))"
 )
-_TITLE_PARTS = re.compile(r"\s*[-|~:•·,!/()\[\]*]+\s*|\s{2,}")
+_TITLE_PARTS = r"\s*[-|~:•·,!/()\[\]*]+\s*|\s\s+"
 # A title part that is a name, maybe after a lower-case adjective ("sweet Ana") and before an
 # age, friends, a place or "here" ("Ana 21", "Ana and friends", "Ana in Leeds", "Ana aquí").
-_TITLE_NAME = re.compile(
-    rf"^(?:[{_LOWER}]+\s+)?({_NAME})"
-    r"(?:\s+(?:\d|and\b|y\b|&|in\b|en\b|here\b|aqu[íi]\b).*)?\W*$"
+_TITLE_NAME = (
+    rf"^(?:[{_LOWER}]+\s+)?(?P<name>{_NAME})"
+    r"(?:\s+(?:\d|and\b|y\b|&|in\b|en\b|here\b|aqu[íi]).*)?\W*$"
 )
-_WORDS = re.compile(r"\w+")
+_PLACE_SEPARATORS = r"[\s,.;:()/\-]+"
 # Capitalised words that open sentences or titles of ads and are not names.
 _NOT_NAMES_TEXT = """
     a about after all also always am an and any anytime appointment are asian ask at available
@@ -76,16 +76,27 @@ def ad_personas(ads: pa.Table) -> pa.Array:
 
     Title names come first, then names in the text (title and body) in order.
     """
-    titles = pc.fill_null(ads["title"], "")
-    texts = pc.binary_join_element_wise(titles, pc.fill_null(ads["body"], ""), "\n")
-    found: list[list[str]] = [[] for _ in range(ads.num_rows)]
-    for row, title in enumerate(titles.to_pylist()):
-        found[row].extend(_title_names(title))
-    for row, name in _regex_names(texts, _CUED_OR_HERE):
-        found[row].append(name)
-    places = _place_words(ads)
-    names = [_kept(candidates, place) for candidates, place in zip(found, places, strict=True)]
-    return pa.array(names, pa.list_(pa.string()))
+    titles = pc.fill_null(_combined(ads["title"]), "")
+    texts = pc.binary_join_element_wise(titles, pc.fill_null(_combined(ads["body"]), ""), "\n")
+    title_rows, title_names = _title_names(titles)
+    cued_rows, cued_names = _cued_names(texts)
+    found = pa.table(
+        {
+            "row": pa.array(np.concatenate([title_rows, cued_rows]), pa.int64()),
+            "name": pa.concat_arrays([title_names, cued_names]).cast(pa.string()),
+        }
+    )
+    found = found.append_column("pos", pa.array(np.arange(found.num_rows, dtype=np.int64)))
+    lower = pc.utf8_lower(found["name"])
+    common = pc.is_in(lower, pa.array(sorted(_NOT_NAMES)))
+    local = pc.is_in(_row_keys(found["row"], lower), _place_keys(ads))
+    found = found.filter(pc.invert(pc.or_(common, local)))
+    first = (
+        found.group_by(["row", "name"], use_threads=False)
+        .aggregate([("pos", "min")])
+        .sort_by([("row", "ascending"), ("pos_min", "ascending")])
+    )
+    return _capped_lists(first["row"], first["name"], ads.num_rows, MAX_NAMES_PER_AD)
 
 
 def personas_in(title: str | None, body: str | None, *, place: str | None = None) -> list[str]:
@@ -101,53 +112,56 @@ def personas_in(title: str | None, body: str | None, *, place: str | None = None
     return [str(v) for v in ad_personas(table)[0].as_py()]
 
 
-def _title_names(title: str) -> list[str]:
-    names = []
-    for part in _TITLE_PARTS.split(title):
-        match = _TITLE_NAME.match(part)
-        if match:
-            names.append(match.group(1))
-    return names
+def _combined(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
-def _regex_names(texts: pa.ChunkedArray | pa.Array, pattern: str) -> list[tuple[int, str]]:
-    """(row, name) of every match of `pattern` (name: group 1 or 3) whose group 2 is empty."""
+def _title_names(titles: pa.Array) -> tuple[Int64Array, pa.Array]:
+    """(row, name) of title parts that are names."""
+    parts = pc.split_pattern_regex(titles, _TITLE_PARTS)
+    flat = pc.list_flatten(parts)
+    rows = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
+    names = pc.struct_field(pc.extract_regex(flat, _TITLE_NAME), "name")
+    hit = np.asarray(pc.is_valid(names), dtype=bool)
+    return rows[hit], names.filter(pa.array(hit))
+
+
+def _cued_names(texts: pa.Array) -> tuple[Int64Array, pa.Array]:
+    """(row, name) of every cued name (group 1 or 3 of the pattern) not followed by a business."""
     marked = pc.replace_substring_regex(
-        texts, pattern=pattern, replacement=f"{_MARK}\\1\\3{_SPLIT}\\2{_MARK}"
+        texts, pattern=_CUED_OR_HERE, replacement=f"{_MARK}\\1\\3{_SPLIT}\\2{_MARK}"
     )
-    if isinstance(marked, pa.ChunkedArray):
-        marked = marked.combine_chunks()
     pieces = pc.split_pattern(marked, _MARK)
     flat = pc.list_flatten(pieces)
-    rows = pc.list_parent_indices(pieces)
-    hit = pc.match_substring(flat, _SPLIT)
-    matches = flat.filter(hit).to_pylist()
-    return [
-        (row, name)
-        for row, match in zip(rows.filter(hit).to_pylist(), matches, strict=True)
-        for name, after in [match.split(_SPLIT, 1)]
-        if not after
-    ]
+    rows = np.asarray(pc.list_parent_indices(pieces), dtype=np.int64)
+    hit = np.asarray(pc.match_substring(flat, _SPLIT), dtype=bool)
+    halves = pc.split_pattern(flat.filter(pa.array(hit)), _SPLIT, max_splits=1)
+    names = pc.list_element(halves, 0)
+    alone = np.asarray(pc.equal(pc.list_element(halves, 1), ""), dtype=bool)
+    return rows[hit][alone], names.filter(pa.array(alone))
 
 
-def _kept(candidates: list[str], place_words: frozenset[str]) -> list[str]:
-    names: list[str] = []
-    for name in candidates:
-        lower = name.lower()
-        if lower in _NOT_NAMES or lower in place_words or name in names:
-            continue
-        names.append(name)
-    return names[:MAX_NAMES_PER_AD]
+def _row_keys(rows: pa.ChunkedArray | pa.Array, words: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise(pc.cast(rows, pa.string()), words, _SPLIT)
 
 
-def _place_words(ads: pa.Table) -> list[frozenset[str]]:
-    cities = ads["city"].to_pylist()
-    locations = ads["location"].to_pylist()
-    cache: dict[tuple[str | None, str | None], frozenset[str]] = {}
-    words = []
-    for city, location in zip(cities, locations, strict=True):
-        key = (city, location)
-        if key not in cache:
-            cache[key] = frozenset(_WORDS.findall(f"{city or ''} {location or ''}".lower()))
-        words.append(cache[key])
-    return words
+def _place_keys(ads: pa.Table) -> pa.Array:
+    """``row<sep>word`` for every word of each ad's city and location (lower-case)."""
+    place = pc.binary_join_element_wise(
+        pc.fill_null(_combined(ads["city"]), ""), pc.fill_null(_combined(ads["location"]), ""), " "
+    )
+    words = pc.split_pattern_regex(pc.utf8_lower(place), _PLACE_SEPARATORS)
+    flat = pc.list_flatten(words)
+    rows = pc.list_parent_indices(words)
+    return _row_keys(rows, flat)
+
+
+def _capped_lists(rows: pa.ChunkedArray, names: pa.ChunkedArray, n: int, cap: int) -> pa.Array:
+    """A list per row from (row, name) sorted by row, keeping the first `cap` of each row."""
+    owner = np.asarray(rows, dtype=np.int64)
+    starts = np.searchsorted(owner, owner, side="left")
+    keep = (np.arange(len(owner)) - starts) < cap
+    sizes = np.bincount(owner[keep], minlength=n)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32))
+    values = _combined(names).filter(pa.array(keep)) if len(owner) else pa.array([], pa.string())
+    return pa.ListArray.from_arrays(offsets, values.cast(pa.string()))
