@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lightkeeper.ads.templates.shingles import I64, U64, mix64, tokenise
+from lightkeeper.ads.templates.shingles import I64, U64, mix64, sorted_unique, tokenise
 
 F64 = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -195,7 +195,7 @@ def _rest_shapes(
     keep = ~excluded[other] & (other != sample_sentence[entry])
     entry, shape = entry[keep], inc.shape[rows[keep]]
     width = np.int64(max(1, int(inc.shape.max(initial=0)) + 1))
-    code = np.unique(entry * width + shape)  # one shape per entry
+    code = sorted_unique(entry * width + shape)  # one shape per entry
     entry, shape = code // width, code % width
     if len(entry) == 0:
         return entry, shape

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lightkeeper.ads.templates.minhash import EMPTY, U32
-from lightkeeper.ads.templates.shingles import I64, U64, mix64
+from lightkeeper.ads.templates.shingles import I64, U64, mix64, sorted_unique
 
 _BAND_SALT = np.uint64(0xD6E8FEB86659FD93)
 
@@ -72,7 +72,7 @@ def candidate_pairs(keys: U64, usable: npt.NDArray[np.bool_]) -> tuple[I64, I64]
         return empty, empty
     left = np.concatenate(lefts)
     right = np.concatenate(rights)
-    code = np.unique(left * np.int64(rows) + right)
+    code = sorted_unique(left * np.int64(rows) + right)
     return code // rows, code % rows
 
 

@@ -147,8 +147,9 @@ def estimated_similarity(
     out = np.zeros(len(left), dtype=np.float64)
     for lo in range(0, len(left), chunk):
         a, b = sig[left[lo : lo + chunk]], sig[right[lo : lo + chunk]]
-        both_empty = (a == EMPTY) & (b == EMPTY)
-        agree = ((a == b) & ~both_empty).sum(axis=1)
-        informative = sig.shape[1] - both_empty.sum(axis=1)
+        equal = a == b
+        both_empty = np.count_nonzero(equal & (a == EMPTY), axis=1)
+        agree = np.count_nonzero(equal, axis=1) - both_empty
+        informative = sig.shape[1] - both_empty
         np.divide(agree, informative, out=out[lo : lo + chunk], where=informative > 0)
     return out

@@ -120,6 +120,15 @@ def _combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values
 
 
+def sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct values, sorted: by sorting, which beats np.unique's hash table on large
+    integer arrays."""
+    ordered = np.sort(values)
+    if len(ordered) == 0:
+        return ordered
+    return np.asarray(ordered[np.r_[True, ordered[1:] != ordered[:-1]]])
+
+
 def mix64(values: U64) -> U64:
     """The splitmix64 finaliser: spreads every input bit over all output bits."""
     with np.errstate(over="ignore"):
