@@ -299,3 +299,18 @@ def test_tokenise_never_raises_and_spans_tile(texts: list[str]) -> None:
         assert sum(e - s for s, e in spans) == len(encoded)
     if len(tok.token_sentence):
         assert (np.diff(tok.token_sentence) >= 0).all()
+
+
+def test_corpus_arrays_do_not_depend_on_batch_size() -> None:
+    from lightkeeper.ads.templates.cluster import prepare_corpus
+
+    rng = random.Random(9)
+    words = ["sweet", "call", "Ana", "555", "0100", "new", "in", "town", "😀", "ñandú"]
+    bodies = [
+        ". ".join(" ".join(rng.choice(words) for _ in range(rng.randint(0, 9))) for _ in range(3))
+        for _ in range(50)
+    ]
+    table = pa.table({"id": [f"a{i}" for i in range(50)], "body": bodies})
+    whole, batched = prepare_corpus(table), prepare_corpus(table, batch_rows=7)
+    for name in whole.__dataclass_fields__:
+        assert np.array_equal(getattr(whole, name), getattr(batched, name)), name
