@@ -17,8 +17,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lightkeeper.ads.indicators import Catalogue, load_catalogue, score_ads, score_networks
+from lightkeeper.ads.indicators.combine import with_network_context
 from lightkeeper.ads.link.config import LinkConfig
 from lightkeeper.ads.link.link import LinkResult, link_ads
+from lightkeeper.ads.link.personas import ad_personas
 from lightkeeper.ads.networks import summarise_networks
 from lightkeeper.ads.templates.cluster import TemplateResult, cluster_templates
 
@@ -63,6 +65,7 @@ def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any
     )
     ads = ads.append_column("template_id", pa.array(templates.template_ids, pa.string()))
     ads = ads.append_column("network_id", pa.array(link.network_ids, pa.string()))
+    ads = _timed(timings, "personas", lambda: ads.append_column("personas", ad_personas(ads)))
     ads, networks = _timed(timings, "risk", lambda: _scored(ads, networks, catalogue))
     _timed(timings, "write", lambda: _write(out_dir, ads, networks, templates.templates))
     return {
@@ -81,7 +84,7 @@ def _scored(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) -> tuple[pa
     for name in net_scores.column_names:
         if name != "network_id":
             networks = networks.append_column(name, net_scores.column(name))
-    return ads, networks
+    return with_network_context(ads, networks, catalogue=catalogue), networks
 
 
 def _write(out_dir: Path, ads: pa.Table, networks: pa.Table, templates: pa.Table) -> None:
