@@ -18,7 +18,7 @@ from tests.ads.test_link import ad_table
         (None, "Call Fiona today", ["Fiona"]),
         (None, "Hola, soy Lucía, me llamo Lucía de verdad.", ["Lucía"]),
         (None, "Mi nombre es Renata. Pregunta por Valeria.", ["Renata", "Valeria"]),
-        (None, "Ivy here. Aquí Perla!", ["Ivy", "Perla"]),
+        (None, "Ivy here. Aquí Perla!", ["Perla", "Ivy"]),
         (None, "Hola, Ana aquí. Bea here! Cat hereby", ["Ana", "Bea"]),
         (None, "Take a break with Jasmine, the classiest lady.", ["Jasmine"]),
         ("Swedish massage - Scarlett", None, ["Scarlett"]),

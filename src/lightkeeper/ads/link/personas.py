@@ -33,12 +33,11 @@ _CUES = (
     r"[Ll]l[áa]mame|[Cc]on[óo]ce(?:me)? a|[Tt]e presentamos a|[Aa]qu[íi]|[Cc]on"
 )
 # RE2 has no look-around: the character before a cue is consumed instead of looked at.
-# One pattern, so names come out in text order: group 1 and 2 for a cue and a name, group 3
-# for a name before "here"/"aquí".
-_CUED_OR_HERE = (
-    rf"(?:^|[^A-Za-z0-9_'’{_LOWER}])"
-    rf"(?:(?:{_CUES})[ \t]+({_NAME}){_AFTER}|({_NAME})[ \t]+(?:here\b|aqu[íi]))"
-)
+_CUED = rf"(?:^|[^A-Za-z0-9_'’{_LOWER}])(?:{_CUES})[ \t]+({_NAME}){_AFTER}"
+# A pattern that starts with a character class is slow in RE2: "Name here" runs only on the
+# texts that hold the literal words.
+_HERE = rf"(?:^|[^A-Za-z0-9_'’{_LOWER}])({_NAME})[ \t]+(?:here\b|aqu[íi])()"
+_HERE_HINT = r" (?:here|aqu[íi])"
 _TITLE_PARTS = r"\s*[-|~:•·,!/()\[\]*]+\s*|\s\s+"
 # A title part that is a name, maybe after a lower-case adjective ("sweet Ana") and before an
 # age, friends, a place or "here" ("Ana 21", "Ana and friends", "Ana in Leeds", "Ana aquí").
@@ -74,16 +73,18 @@ _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 def ad_personas(ads: pa.Table) -> pa.Array:
     """The persona names of every ad row, as a list<string> array (distinct, at most 8).
 
-    Title names come first, then names in the text (title and body) in order.
+    Title names come first, then names after cues, then names before "here"/"aquí".
     """
     titles = pc.fill_null(_combined(ads["title"]), "")
     texts = pc.binary_join_element_wise(titles, pc.fill_null(_combined(ads["body"]), ""), "\n")
     title_rows, title_names = _title_names(titles)
-    cued_rows, cued_names = _cued_names(texts)
+    cued_rows, cued_names = _pattern_names(texts, _CUED)
+    here = np.flatnonzero(np.asarray(pc.match_substring_regex(texts, _HERE_HINT), dtype=bool))
+    here_rows, here_names = _pattern_names(texts.take(pa.array(here)), _HERE)
     found = pa.table(
         {
-            "row": pa.array(np.concatenate([title_rows, cued_rows]), pa.int64()),
-            "name": pa.concat_arrays([title_names, cued_names]).cast(pa.string()),
+            "row": pa.array(np.concatenate([title_rows, cued_rows, here[here_rows]]), pa.int64()),
+            "name": pa.concat_arrays([title_names, cued_names, here_names]).cast(pa.string()),
         }
     )
     found = found.append_column("pos", pa.array(np.arange(found.num_rows, dtype=np.int64)))
@@ -126,15 +127,18 @@ def _title_names(titles: pa.Array) -> tuple[Int64Array, pa.Array]:
     return rows[hit], names.filter(pa.array(hit))
 
 
-def _cued_names(texts: pa.Array) -> tuple[Int64Array, pa.Array]:
-    """(row, name) of every cued name (group 1 or 3 of the pattern) not followed by a business."""
+def _pattern_names(texts: pa.Array, pattern: str) -> tuple[Int64Array, pa.Array]:
+    """(row, group 1) of every match of `pattern` whose group 2 is empty."""
     marked = pc.replace_substring_regex(
-        texts, pattern=_CUED_OR_HERE, replacement=f"{_MARK}\\1\\3{_SPLIT}\\2{_MARK}"
+        texts, pattern=pattern, replacement=f"{_MARK}\\1{_SPLIT}\\2{_MARK}"
     )
     pieces = pc.split_pattern(marked, _MARK)
     flat = pc.list_flatten(pieces)
     rows = np.asarray(pc.list_parent_indices(pieces), dtype=np.int64)
-    hit = np.asarray(pc.match_substring(flat, _SPLIT), dtype=bool)
+    # Pieces alternate: text, match, text, match, ..., text; matches sit at odd places.
+    offsets = np.asarray(pieces.offsets, dtype=np.int64)
+    place = np.arange(len(rows), dtype=np.int64) - offsets[rows]
+    hit = (place % 2) == 1
     halves = pc.split_pattern(flat.filter(pa.array(hit)), _SPLIT, max_splits=1)
     names = pc.list_element(halves, 0)
     alone = np.asarray(pc.equal(pc.list_element(halves, 1), ""), dtype=bool)
