@@ -211,3 +211,18 @@ def test_ads_without_network_ids_are_a_clear_input_error(tmp_path: Path, corpus:
     pq.write_table(networks, tmp_path / "networks.parquet")
     with pytest.raises(InputError, match="no network_id column"):
         network_details(tmp_path, "net-1")
+
+
+def test_an_empty_corpus_has_no_networks() -> None:
+    _, networks, ids = summarised([])
+    assert ids == []
+    assert networks.num_rows == 0
+    assert networks.schema == NETWORKS_SCHEMA
+
+
+def test_an_ad_without_time_or_place_still_has_a_network() -> None:
+    _, networks, _ = summarised([{"posted_at": None}])
+    [row] = networks.to_pylist()
+    assert row["ad_count"] == 1
+    assert (row["first_seen"], row["movement"]) == (None, [])
+    assert (row["ads_last_30_days"], row["ads_prev_30_days"]) == (0, 0)

@@ -171,8 +171,8 @@ def _movements(codes: Int64Array, ads: pa.Table, n: int) -> pa.ListArray:
     keep = np.asarray(pc.and_(placed, pc.is_valid(ads["posted_at"])), dtype=bool)
     rows = np.flatnonzero(keep)
     at = np.asarray(ads["posted_at"].cast(pa.int64()).to_numpy(zero_copy_only=False))[rows]
-    members = np.asarray(member_ids(ads).to_numpy(zero_copy_only=False), dtype=object)[rows]
-    order = rows[np.lexsort((members.astype(str), at, codes[rows]))]
+    member_rank = np.asarray(pc.rank(member_ids(ads), sort_keys="ascending"), dtype=np.int64)
+    order = rows[np.lexsort((member_rank[rows], at, codes[rows]))]
     city = _dense_codes(ads["city"])[order]
     country = _dense_codes(ads["country"])[order]
     owner = codes[order]
@@ -180,7 +180,7 @@ def _movements(codes: Int64Array, ads: pa.Table, n: int) -> pa.ListArray:
     fresh[1:] = (owner[1:] != owner[:-1]) | (city[1:] != city[:-1]) | (country[1:] != country[:-1])
     stop = np.cumsum(fresh) - 1
     starts = np.flatnonzero(fresh)
-    ends = np.append(starts[1:], len(order)) - 1
+    ends = np.append(starts[1:], len(order))[: len(starts)] - 1
     stamps = ads["posted_at"].combine_chunks()
     stops = pa.StructArray.from_arrays(
         [
