@@ -10,7 +10,8 @@ built without it. Computing that for every identifier at once:
    identifiers, templates, versions of one ad).
 3. A bipartite graph Q joins base groups to the candidates found on their ads. The number of
    parts an identifier's groups fall into without it is the number of biconnected blocks of Q
-   that contain it (one DFS, Tarjan), so every candidate is scored with all others present.
+   that contain it, so every candidate is scored with all others present. Q is first reduced
+   (equal neighbour sets merged, pendant vertices peeled), then one DFS (Tarjan) does the rest.
 4. A candidate is a hub when it joins more groups than one advertiser's identifier would,
    judged against the corpus' own rate of splits (`split_tests`); hubs are removed and the
    scores recomputed, so a hub that was masked by another (two footers on the same ads) is
@@ -153,10 +154,6 @@ class _Universe:
     def locate(self, gid: int) -> tuple[int, int]:
         kind_index = int(np.searchsorted(self.offsets, gid, side="right") - 1)
         return kind_index, gid - int(self.offsets[kind_index])
-
-    def value(self, gid: int) -> str:
-        kind_index, code = self.locate(gid)
-        return str(self.kinds[kind_index].values[code].as_py())
 
 
 def _listed(
