@@ -8,7 +8,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from lightkeeper.ads.link.hubs import Hub, SplitTests, _block_counts, _peeled, split_tests
+from lightkeeper.ads.link.blocks import block_counts, peeled
+from lightkeeper.ads.link.hubs import Hub, SplitTests, split_tests
 from tests.ads.test_link import hub_corpus, link, phone, same
 
 
@@ -104,9 +105,9 @@ def test_block_counts_match_networkx_biconnected_components() -> None:
             for node in block:
                 if node < units:
                     expected[node] += 1
-        assert _block_counts(edges, units).tolist() == expected.tolist()
+        assert block_counts(edges, units).tolist() == expected.tolist()
         peeled_blocks = np.zeros(units, dtype=np.int64)
-        core = _peeled(edges.copy(), peeled_blocks)
+        core = peeled(edges.copy(), peeled_blocks)
         if len(core):
-            peeled_blocks += _block_counts(core, units)
+            peeled_blocks += block_counts(core, units)
         assert peeled_blocks.tolist() == expected.tolist()
