@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lightkeeper.ads.indicators import load_catalogue, score_ads, score_networks
+from lightkeeper.ads.indicators.combine import with_network_context
 from lightkeeper.ads.indicators.train import fit_weights
 from lightkeeper.prevent import job_offer_scores
 
@@ -69,6 +70,8 @@ def run(corpus: Path | None = None, *, ads: int = 20_000, seed: int = 7) -> dict
     t0 = time.process_time()
     net_scores = score_networks(ads_net, networks, catalogue=catalogue)
     net_seconds = time.process_time() - t0
+    in_context = with_network_context(ads_net, net_scores, catalogue=catalogue)
+    score_in_context = np.asarray(in_context["risk_score"].to_numpy())
     net_truth, net_mask = _network_truth(net_scores["network_id"].to_pylist(), net_ids, rows)
     net_score = np.asarray(net_scores["risk_score"].to_numpy())
 
@@ -87,7 +90,10 @@ def run(corpus: Path | None = None, *, ads: int = 20_000, seed: int = 7) -> dict
         "ad_level": {
             "ads": int(companion.sum()),
             "risky": int(risky[companion].sum()),
-            "roc_auc": round(float(roc_auc_score(risky[companion], score[companion])), 4),
+            "roc_auc": round(
+                float(roc_auc_score(risky[companion], score_in_context[companion])), 4
+            ),
+            "roc_auc_text_only": round(float(roc_auc_score(risky[companion], score[companion])), 4),
             "roc_auc_fitted_weights_cv": round(fitted.auc_fitted, 4),
             "share_scored_above_zero": round(float((score[companion] > 0).mean()), 4),
             "indicator_rates": _rates(scored["indicators"].to_pylist(), companion, risky),
@@ -109,7 +115,7 @@ def run(corpus: Path | None = None, *, ads: int = 20_000, seed: int = 7) -> dict
             },
         },
         "reasons": {
-            "ads_scored_without_a_raising_reason": _unexplained(scored),
+            "ads_scored_without_a_raising_reason": _unexplained(in_context),
             "networks_scored_without_a_raising_reason": _unexplained(net_scores),
         },
         "speed": {
