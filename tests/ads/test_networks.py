@@ -226,3 +226,11 @@ def test_an_ad_without_time_or_place_still_has_a_network() -> None:
     assert row["ad_count"] == 1
     assert (row["first_seen"], row["movement"]) == (None, [])
     assert (row["ads_last_30_days"], row["ads_prev_30_days"]) == (0, 0)
+
+
+def test_a_personas_column_of_the_ads_is_used_when_present() -> None:
+    table = ad_table([{"phones": [OPERATOR], "title": "Ana - new"}, {"phones": [OPERATOR]}])
+    table = table.append_column("personas", pa.array([["Zoe"], ["Zoe", "Ivy"]]))
+    link = link_ads(table, [None, None], config=LinkConfig())
+    networks = summarise_networks(table, link.network_ids, [None, None], link)
+    assert networks["personas"].to_pylist() == [["Zoe", "Ivy"]]

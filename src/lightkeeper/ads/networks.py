@@ -78,6 +78,8 @@ def summarise_networks(
 
     Identifier lists leave out hub identifiers (listed apart in `hub_identifiers` as
     ``kind:value``) and are ordered by how many of the network's ads carry each value.
+    Personas come from a `personas` column of `ads` when it has one (see
+    `lightkeeper.ads.link.personas.ad_personas`), else they are found here.
     """
     if not len(network_ids) == len(template_ids) == ads.num_rows:
         raise InputError("network_ids and template_ids must have one entry per ad row")
@@ -87,7 +89,8 @@ def summarise_networks(
     for column, kind in _IDENTIFIER_COLUMNS:
         hubs = link.hub_values.get(kind, {})
         columns[column] = _ranked_values(codes, ads[column], n, drop=frozenset(hubs))
-    columns["personas"] = _ranked_values(codes, ad_personas(ads), n)
+    personas = ads["personas"] if "personas" in ads.column_names else ad_personas(ads)
+    columns["personas"] = _ranked_values(codes, personas, n)
     for column, source in (("cities", "city"), ("countries", "country"), ("sites", "site")):
         columns[column] = _ranked_values(codes, ads[source], n)
     columns["first_seen"], columns["last_seen"] = _time_span(codes, ads["posted_at"], n)
