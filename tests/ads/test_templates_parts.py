@@ -314,3 +314,9 @@ def test_corpus_arrays_do_not_depend_on_batch_size() -> None:
     whole, batched = prepare_corpus(table), prepare_corpus(table, batch_rows=7)
     for name in whole.__dataclass_fields__:
         assert np.array_equal(getattr(whole, name), getattr(batched, name)), name
+
+
+def test_masked_form_hides_spelled_phones() -> None:
+    assert masked_form("Call or text two zero six / five five five / zero one nine three.") == (
+        "Call or text {{phone}}."
+    )

@@ -60,6 +60,11 @@ _VALUES = {
 }
 _AGE_NEXT = re.compile(r"\s*(?:yo|y/o|years|yrs|year|años|anos|añitos)\b", re.IGNORECASE)
 _AGE_PREVIOUS = re.compile(r"\b(?:age|edad|aged)\s*:?\s*$", re.IGNORECASE)
+_DIGIT_WORD = (
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|cero|uno|dos|tres|cuatro|cinco"
+    r"|seis|siete|ocho|nueve)"
+)
+_SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s/.,|*~_-]+{_DIGIT_WORD}){{4,}}\b", re.IGNORECASE)
 _URL_HINT = re.compile(r"https?://|www\.", re.IGNORECASE)
 _AGE_AFTER = frozenset({"yo", "y/o", "years", "yrs", "year", "años", "anos", "añitos"})
 _AGE_BEFORE = frozenset({"age", "edad", "aged"})
@@ -260,7 +265,7 @@ def _masked_sentence(rep_sentence: str, same: list[str], slots: dict[str, Counte
     previous_end = 0
     for (kind, start, end), seen in zip(spans, values, strict=True):
         pieces.append(f"{rep_sentence[previous_end:start]}{{{{{kind}}}}}")
-        slots.setdefault(kind, Counter()).update(v.strip()[:MAX_VALUE_CHARS] for v in seen)
+        slots.setdefault(kind, Counter()).update(c for c in map(_clean, seen) if c)
         previous_end = end
     pieces.append(rep_sentence[previous_end:])
     return "".join(pieces)
@@ -356,10 +361,15 @@ def _slot(
     *,
     kind: str | None = None,
 ) -> str:
-    clean = [v.strip()[:MAX_VALUE_CHARS] for v in values if v.strip()]
+    clean = [_clean(v) for v in values if _clean(v)]
     name = kind if kind is not None else slot_name(clean, cities)
     slots.setdefault(name, Counter()).update(clean)
     return f"{gap}{{{{{name}}}}}"
+
+
+def _clean(value: str) -> str:
+    """A slot value as shown: trimmed of spaces and trailing punctuation, bounded."""
+    return value.strip().rstrip(",.;:!?").strip()[:MAX_VALUE_CHARS]
 
 
 def _span(text: str, toks: list[Token], i1: int, i2: int) -> str:
@@ -418,6 +428,7 @@ def _masked_values(text: str) -> list[str]:
 
 def masked_form(sentence: str) -> str:
     """A sentence with its masked values (phones, prices, ...) shown as ``{{kind}}`` slots."""
+    sentence = _SPELLED_RUN.sub("{{phone}}", sentence)
     pieces: list[str] = []
     previous_end = 0
     for tok in tokens(sentence):
