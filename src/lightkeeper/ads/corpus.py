@@ -77,9 +77,10 @@ def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any
 
 
 def _scored(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) -> tuple[pa.Table, pa.Table]:
-    scores = score_ads(ads, catalogue=catalogue)
-    for name in scores.column_names:
-        ads = ads.append_column(name, scores.column(name))
+    if "risk_score" not in ads.column_names:  # the per-ad stage normally scored the text
+        scores = score_ads(ads, catalogue=catalogue)
+        for name in scores.column_names:
+            ads = ads.append_column(name, scores.column(name))
     net_scores = score_networks(ads, networks, catalogue=catalogue)
     for name in net_scores.column_names:
         if name != "network_id":

@@ -14,7 +14,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from lightkeeper import __version__
 from lightkeeper.ads.corpus import CorpusOptions, run_corpus_stages
 from lightkeeper.ads.extract.ad import DEFAULT_REGION, extract_ad
+from lightkeeper.ads.indicators import AD_SCORES_SCHEMA, Catalogue, load_catalogue, score_ads
 from lightkeeper.ads.ingest import IngestCounts, Rejection, detect_format, ingest
 from lightkeeper.ads.report.render import render_report
 from lightkeeper.ads.table import ADS_SCHEMA, ads_table
@@ -33,6 +34,7 @@ from lightkeeper.engine.local import LocalEngine
 from lightkeeper.errors import InputError, OutputError
 
 TOP_N = 10
+SCORED_ADS_SCHEMA = pa.schema(list(ADS_SCHEMA) + list(AD_SCORES_SCHEMA))
 ProgressFn = Callable[[int], None]
 
 
@@ -106,6 +108,7 @@ def analyze(
 ) -> dict[str, Any]:
     """Analyse the input files into `out_dir` and return the summary (also in summary.json)."""
     check_inputs(paths)
+    _catalogue(options.corpus.catalogue_path)  # a bad catalogue fails before any work
     prepare_output_dir(out_dir)
     started = time.perf_counter()
     counts = IngestCounts()
@@ -114,16 +117,21 @@ def analyze(
     try:
         with (
             (out_dir / "quarantine.jsonl").open("w", encoding="utf-8") as quarantine,
-            pq.ParquetWriter(ads_tmp, ADS_SCHEMA, compression="zstd") as writer,
+            pq.ParquetWriter(ads_tmp, SCORED_ADS_SCHEMA, compression="zstd") as writer,
         ):
             batches = _batches(ingest(paths, counts=counts), quarantine, tally, options.batch_size)
-            work = partial(extract_batch, default_region=options.default_region)
+            work = partial(
+                extract_batch,
+                default_region=options.default_region,
+                catalogue_path=options.corpus.catalogue_path,
+            )
             with LocalEngine(options.workers) as engine:
                 for table, seconds in engine.map_batches(work, batches):
                     t0 = time.perf_counter()
                     writer.write_table(table)
                     _count_identifiers(table, tally)
-                    tally.timings["extract"] += seconds
+                    for stage, spent in seconds.items():
+                        tally.timings[stage] += spent
                     tally.timings["write"] += time.perf_counter() - t0
                     if progress is not None:
                         progress(counts.lines)
@@ -164,11 +172,27 @@ def _batches(
         yield batch
 
 
-def extract_batch(batch: list[AdRecord], default_region: str) -> tuple[pa.Table, float]:
-    """The extract stage over one batch: its ads table and the seconds it took (in the worker)."""
+@lru_cache(maxsize=4)
+def _catalogue(path: Path | None) -> Catalogue:
+    # Loaded once per process (workers inherit it when forked), never pickled per batch.
+    return load_catalogue(path)
+
+
+def extract_batch(
+    batch: list[AdRecord], default_region: str, catalogue_path: Path | None
+) -> tuple[pa.Table, dict[str, float]]:
+    """The per-ad stages over one batch: extraction, then indicators and the text's risk.
+
+    Returns the batch's ads table and the seconds each stage took (in the worker).
+    """
     t0 = time.perf_counter()
     extractions = [extract_ad(rec, default_region=default_region) for rec in batch]
-    return ads_table(batch, extractions), time.perf_counter() - t0
+    table = ads_table(batch, extractions)
+    t1 = time.perf_counter()
+    scores = score_ads(table, catalogue=_catalogue(catalogue_path))
+    for name in scores.column_names:
+        table = table.append_column(name, scores.column(name))
+    return table, {"extract": t1 - t0, "indicators": time.perf_counter() - t1}
 
 
 def _count_identifiers(table: pa.Table, tally: _Tally) -> None:
