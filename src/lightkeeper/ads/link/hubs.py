@@ -197,6 +197,10 @@ def _data_hubs(
     hubs: dict[int, str] = {}
     stats: dict[int, dict[str, int | float]] = {}
     removed = np.zeros(universe.size, dtype=bool)
+    for gid, test in _mutual_hubs(graph, ad_counts, config).items():
+        stats[gid] = test
+        hubs[gid] = _reason(test)
+        removed[gid] = True
     for _ in range(MAX_ROUNDS):
         gids, groups = graph.groups_joined(removed)
         tests = split_tests(gids, groups, ad_counts, alpha=config.hub_alpha)
@@ -209,6 +213,38 @@ def _data_hubs(
             hubs[gid] = _reason(stats[gid])
         removed[gids[new]] = True
     return hubs, stats
+
+
+def _mutual_hubs(
+    graph: _GroupGraph, ad_counts: Int64Array, config: LinkConfig
+) -> dict[int, dict[str, int | float]]:
+    """Hubs that hide each other: many stock photos on the ads of many advertisers.
+
+    Each such hub's groups are joined by the others, so scored one at a time none stands out.
+    Suspects are candidates on significantly many groups that stand for someone (an ad with a
+    contact of its own, or several ads); all suspects are removed together, and a suspect is
+    put back while the groups it would join, with the remaining suspects gone, are not
+    significantly many. What is left is a set of hubs each of which joins many groups on its
+    own; operator identifiers, whose groups their other identifiers join, are put back.
+    """
+    gids, degree = graph.informative_degree()
+    first = split_tests(gids, degree, ad_counts, alpha=config.hub_alpha)
+    suspect = np.zeros(graph.n_units, dtype=bool)
+    suspect[graph.unit_of[first.hub & (degree >= config.hub_min_groups)]] = True
+    tests = first
+    for _ in range(MAX_ROUNDS * 4):
+        if not suspect.any():
+            return {}
+        apart = graph.groups_apart(suspect)[graph.unit_of]
+        tests = split_tests(gids, apart, ad_counts, alpha=config.hub_alpha, rate=first.split_rate)
+        keep = np.zeros(graph.n_units, dtype=bool)
+        keep[graph.unit_of[tests.hub & (apart >= config.hub_min_groups)]] = True
+        keep &= suspect
+        if np.array_equal(keep, suspect):
+            break
+        suspect = keep
+    chosen = np.flatnonzero(suspect[graph.unit_of])
+    return {int(gids[i]): tests.stats(i) for i in chosen.tolist()}
 
 
 def _reason(test: dict[str, int | float]) -> str:
@@ -242,7 +278,12 @@ class SplitTests:
 
 
 def split_tests(
-    gids: Int64Array, groups: Int64Array, ad_counts: Int64Array, *, alpha: float
+    gids: Int64Array,
+    groups: Int64Array,
+    ad_counts: Int64Array,
+    *,
+    alpha: float,
+    rate: float | None = None,
 ) -> SplitTests:
     """For each candidate: is its number of groups too many for one advertiser's identifier?
 
@@ -250,25 +291,39 @@ def split_tests(
     ads. Null model, learned from the corpus: each further ad of a genuine identifier starts a
     group of its own (unlinked to its other ads by anything else) with the corpus' split rate
     p, so groups - 1 ~ Binomial(ads - 1, p). p is pooled over the candidates not found to be
-    hubs (re-estimated until stable, so hubs do not inflate it). A candidate is a hub when its
-    p-value is below alpha / number of candidates (Bonferroni: with probability about alpha
-    no genuine identifier of the corpus is called a hub).
+    hubs (re-estimated until stable, so hubs do not inflate it). Hubs are the candidates the
+    Benjamini-Hochberg procedure calls at false discovery rate alpha: among the identifiers
+    called hubs, the expected share of genuine ones is at most alpha, and when a corpus holds
+    many hubs (stock photos on a few ads each) each needs less evidence than a lone one would.
+    A given `rate` is used as it is.
     """
     extra = np.maximum(groups, 1) - 1
     ads = ad_counts[gids]
     trials = np.maximum(ads - 1, 1)
     level = alpha / max(len(gids), 1)
     hub = np.zeros(len(gids), dtype=bool)
-    rate = _split_rate(extra, trials)
+    fixed_rate = rate
+    rate = _split_rate(extra, trials) if fixed_rate is None else fixed_rate
     p_values = np.ones(len(gids), dtype=np.float64)
     for _ in range(MAX_ROUNDS):
-        rate = _split_rate(extra[~hub], trials[~hub])
+        if fixed_rate is None:
+            rate = _split_rate(extra[~hub], trials[~hub])
         p_values = np.asarray(binom.sf(extra - 1, trials, rate), dtype=np.float64)
-        now = p_values < level
+        level = _fdr_level(p_values, alpha)
+        now = p_values <= level
         if np.array_equal(now, hub):
             break
         hub = now
     return SplitTests(extra + 1, ads, p_values, hub, rate, level)
+
+
+def _fdr_level(p_values: npt.NDArray[np.float64], alpha: float) -> float:
+    """The Benjamini-Hochberg cut-off: the largest p_(k) with p_(k) <= k / m * alpha (or a
+    level nothing reaches, -1, when there is none)."""
+    m = len(p_values)
+    ordered = np.sort(p_values)
+    passing = np.flatnonzero(ordered <= alpha * np.arange(1, m + 1) / max(m, 1))
+    return float(ordered[passing[-1]]) if len(passing) else -1.0
 
 
 def _split_rate(extra: Int64Array, trials: Int64Array) -> float:
@@ -376,6 +431,29 @@ class _GroupGraph:
         blocks = blocks_per_unit(live, self.informative, self.n_units)
         alive = ~dead[self.unit_of]
         return self.owners[alive], blocks[self.unit_of[alive]]
+
+    def informative_degree(self) -> tuple[Int64Array, Int64Array]:
+        """(candidate global ids, distinct groups that stand for someone among its ads)."""
+        standing = self.informative[self.edges[:, 1]]
+        per_unit = np.bincount(self.edges[standing, 0], minlength=self.n_units)
+        return self.owners, per_unit[self.unit_of]
+
+    def groups_apart(self, gone: npt.NDArray[np.bool_]) -> Int64Array:
+        """Per unit: the parts its groups fall into once every unit in `gone` is removed.
+
+        A part counts when it stands for someone: it holds an informative group or a unit.
+        Only meaningful for the units in `gone` (for the others their own edges are kept).
+        """
+        n_groups = len(self.informative)
+        present = self.edges[~gone[self.edges[:, 0]]]
+        links = np.stack([present[:, 1], n_groups + present[:, 0]], axis=1)
+        labels = connected_components(links, n_groups + self.n_units)
+        someone = self.informative.copy()
+        someone[present[:, 1]] = True
+        away = self.edges[gone[self.edges[:, 0]]]
+        away = away[someone[away[:, 1]]]
+        parts = unique_pairs(away[:, 0], labels[away[:, 1]])
+        return np.bincount(parts[:, 0], minlength=self.n_units).astype(np.int64)
 
 
 def _informative_groups(
