@@ -35,13 +35,17 @@ def test_a_toml_file_sets_lists_and_options(tmp_path: Path) -> None:
     path = tmp_path / "link.toml"
     path.write_text(
         '[hubs]\nallow = ["+1 713 555 0101"]\ndeny = ["Help@Site.Example"]\n'
-        "[link]\nimage_max_distance = 4\ndetect_hubs = false\nhub_alpha = 0.01\n",
+        "[link]\nimage_max_distance = 4\ndetect_hubs = false\nhub_min_posterior = 0.9\n",
         encoding="utf-8",
     )
     config = load_link_config(path)
     assert config.allow == frozenset({"+17135550101"})
     assert config.deny == frozenset({"help@site.example"})
-    assert (config.image_max_distance, config.detect_hubs, config.hub_alpha) == (4, False, 0.01)
+    assert (config.image_max_distance, config.detect_hubs, config.hub_min_posterior) == (
+        4,
+        False,
+        0.9,
+    )
 
 
 def test_a_json_file_works_the_same(tmp_path: Path) -> None:
@@ -67,7 +71,7 @@ def test_a_file_overrides_only_what_it_sets() -> None:
         ({"link": {"detect_hubs": 1}}, "must be bool"),
         ({"link": {"colour": 1}}, "unknown option link.colour"),
         ({"link": {"image_max_distance": 40}}, "0..16"),
-        ({"link": {"hub_alpha": 2}}, "hub_alpha"),
+        ({"link": {"hub_min_posterior": 1}}, "hub_min_posterior"),
         ({"hubs": {"allow": ["+18885550100"], "deny": ["+1 888 555 0100"]}}, "both allowed"),
     ],
 )

@@ -9,39 +9,59 @@ import networkx as nx
 import numpy as np
 
 from lightkeeper.ads.link.blocks import block_counts, peeled
-from lightkeeper.ads.link.hubs import Hub, SplitTests, split_tests
+from lightkeeper.ads.link.hubs import Hub, SplitModel
 from tests.ads.test_link import hub_corpus, link, phone, same
 
 
-def split_of(groups: list[int], ads: list[int]) -> SplitTests:
-    gids = np.arange(len(groups), dtype=np.int64)
-    return split_tests(
-        gids, np.array(groups, dtype=np.int64), np.array(ads, dtype=np.int64), alpha=0.05
-    )
+def model_of(groups: list[int], ads: list[int]) -> tuple[SplitModel, np.ndarray]:
+    g, a = np.array(groups, dtype=np.int64), np.array(ads, dtype=np.int64)
+    model = SplitModel.fitted(g, a)
+    return model, model.posterior(g, a)
+
+
+def ordinary(n: int, *, seed: int = 0) -> tuple[list[int], list[int]]:
+    """n advertisers' identifiers: 3-12 ads, now and then a second group."""
+    rng = np.random.default_rng(seed)
+    ads = rng.integers(3, 13, size=n)
+    groups = 1 + rng.binomial(ads - 1, 0.02)
+    return groups.tolist(), ads.tolist()
 
 
 def test_many_groups_over_few_ads_is_a_hub_few_over_many_is_not() -> None:
     # 0: 10 groups over 10 ads (a footer on unrelated ads); 1: 3 groups over 60 ads (an
-    # operator's phone over three personas); the rest: ordinary identifiers, one group each.
-    tests = split_of([10, 3] + [1] * 38, [10, 60] + [5] * 38)
-    assert tests.hub.tolist() == [True] + [False] * 39
-    assert tests.p_values[0] < tests.significance < tests.p_values[1]
-    assert tests.stats(0)["groups"] == 10
-    assert tests.stats(0)["ads"] == 10
+    # operator's phone over three personas); the rest: ordinary identifiers.
+    groups, ads = ordinary(300)
+    model, posterior = model_of([10, 3, *groups], [10, 60, *ads])
+    assert posterior[0] > 0.99
+    assert posterior[1] < 0.01
+    assert (posterior[2:] < 0.5).mean() > 0.99
+    assert model.split_rate < 0.05
 
 
-def test_the_split_rate_is_learned_without_the_hubs() -> None:
-    tests = split_of([200] + [1] * 29, [300] + [4] * 29)
-    assert tests.hub[0]
-    assert tests.split_rate < 0.02  # a hub's 199 splits do not inflate the rate
+def test_the_model_learns_both_kinds_of_identifier() -> None:
+    groups, ads = ordinary(400, seed=1)
+    hub_groups = [int(0.6 * n) for n in range(10, 40)]
+    model, posterior = model_of(hub_groups + groups, list(range(10, 40)) + ads)
+    assert 0.4 < model.hub_split_rate < 0.8
+    assert 0.02 < model.hub_share < 0.15
+    assert (posterior[:30] > 0.5).all()
+    stats = model.stats(18, 30, float(posterior[20]))
+    assert set(stats) == {
+        "groups",
+        "ads",
+        "hub_probability",
+        "split_rate",
+        "hub_split_rate",
+        "hub_share",
+    }
 
 
 def test_a_corpus_that_splits_often_needs_more_groups() -> None:
-    assert not split_of([4] + [3] * 29, [8] * 30).hub[0]
-
-
-def test_no_candidates_no_hubs() -> None:
-    assert split_of([], []).hub.tolist() == []
+    rng = np.random.default_rng(2)
+    ads = rng.integers(3, 13, size=300)
+    groups = 1 + rng.binomial(ads - 1, 0.25)
+    _, posterior = model_of([4, *groups.tolist()], [8, *ads.tolist()])
+    assert posterior[0] < 0.5
 
 
 def test_two_hubs_on_the_same_ads_are_both_found() -> None:
@@ -85,6 +105,7 @@ def test_hub_stats_and_json() -> None:
     assert hub.stats["templates"] == 9
     assert hub.stats["sites"] == 3
     assert hub.stats["split_rate"] > 0
+    assert hub.stats["hub_probability"] > 0.5
     data = json.loads(json.dumps(hub.to_json()))
     assert data["identifier"] == "+18885550100"
     assert data["kind"] == "phone"

@@ -53,7 +53,7 @@ class LinkConfig:
     deny: frozenset[str] = field(default_factory=frozenset)
     hub_min_groups: int = 3
     hub_min_ads: int = 3
-    hub_alpha: float = 0.05
+    hub_min_posterior: float = 0.5
 
     def __post_init__(self) -> None:
         if not 0 <= self.image_max_distance <= 16:
@@ -62,8 +62,10 @@ class LinkConfig:
             )
         if self.hub_min_groups < 2 or self.hub_min_ads < 2:
             raise ConfigError("hub_min_groups and hub_min_ads must be at least 2")
-        if not 0 < self.hub_alpha < 1:
-            raise ConfigError(f"hub_alpha must lie strictly between 0 and 1, got {self.hub_alpha}")
+        if not 0 < self.hub_min_posterior < 1:
+            raise ConfigError(
+                f"hub_min_posterior must lie strictly between 0 and 1, got {self.hub_min_posterior}"
+            )
         both = self.allow & self.deny
         if both:
             raise ConfigError(f"identifiers both allowed and denied: {sorted(both)[:5]}")

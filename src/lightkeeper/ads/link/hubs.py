@@ -13,9 +13,9 @@ built without it. Computing that for every identifier at once:
    that contain it, so every candidate is scored with all others present. Q is first reduced
    (equal neighbour sets merged, pendant vertices peeled), then one DFS (Tarjan) does the rest.
 4. A candidate is a hub when it joins more groups than one advertiser's identifier would,
-   judged against the corpus' own rate of splits (`split_tests`); hubs are removed and the
-   scores recomputed, so a hub that was masked by another (two footers on the same ads) is
-   found in the next round.
+   judged by a two-kind mixture learned from the corpus itself (`SplitModel`); hubs are
+   removed and the scores recomputed, so a hub that was masked by another (two footers on the
+   same ads) is found in the next round.
 
 A base group of one ad counts only when the ad carries another contact (phone, email, handle)
 of its own: an operator's ads that carry its phone and nothing else are not "other groups".
@@ -197,133 +197,106 @@ def _data_hubs(
     hubs: dict[int, str] = {}
     stats: dict[int, dict[str, int | float]] = {}
     removed = np.zeros(universe.size, dtype=bool)
-    for gid, test in _mutual_hubs(graph, ad_counts, config).items():
-        stats[gid] = test
-        hubs[gid] = _reason(test)
-        removed[gid] = True
+    gids, groups = graph.groups_joined(removed)
+    model = SplitModel.fitted(groups, ad_counts[gids])
     for _ in range(MAX_ROUNDS):
         gids, groups = graph.groups_joined(removed)
-        tests = split_tests(gids, groups, ad_counts, alpha=config.hub_alpha)
-        new = np.flatnonzero(tests.hub & (groups >= config.hub_min_groups))
+        posterior = model.posterior(groups, ad_counts[gids])
+        new = np.flatnonzero(_called(posterior, groups, config))
         if not len(new):
             break
         for i in new.tolist():
             gid = int(gids[i])
-            stats[gid] = tests.stats(i)
+            stats[gid] = model.stats(int(groups[i]), int(ad_counts[gid]), float(posterior[i]))
             hubs[gid] = _reason(stats[gid])
         removed[gids[new]] = True
     return hubs, stats
 
 
-def _mutual_hubs(
-    graph: _GroupGraph, ad_counts: Int64Array, config: LinkConfig
-) -> dict[int, dict[str, int | float]]:
-    """Hubs that hide each other: many stock photos on the ads of many advertisers.
-
-    Each such hub's groups are joined by the others, so scored one at a time none stands out.
-    Suspects are candidates on significantly many groups that stand for someone (an ad with a
-    contact of its own, or several ads); all suspects are removed together, and a suspect is
-    put back while the groups it would join, with the remaining suspects gone, are not
-    significantly many. What is left is a set of hubs each of which joins many groups on its
-    own; operator identifiers, whose groups their other identifiers join, are put back.
-    """
-    gids, degree = graph.informative_degree()
-    first = split_tests(gids, degree, ad_counts, alpha=config.hub_alpha)
-    suspect = np.zeros(graph.n_units, dtype=bool)
-    suspect[graph.unit_of[first.hub & (degree >= config.hub_min_groups)]] = True
-    tests = first
-    for _ in range(MAX_ROUNDS * 4):
-        if not suspect.any():
-            return {}
-        apart = graph.groups_apart(suspect)[graph.unit_of]
-        tests = split_tests(gids, apart, ad_counts, alpha=config.hub_alpha, rate=first.split_rate)
-        keep = np.zeros(graph.n_units, dtype=bool)
-        keep[graph.unit_of[tests.hub & (apart >= config.hub_min_groups)]] = True
-        keep &= suspect
-        if np.array_equal(keep, suspect):
-            break
-        suspect = keep
-    chosen = np.flatnonzero(suspect[graph.unit_of])
-    return {int(gids[i]): tests.stats(i) for i in chosen.tolist()}
+def _called(
+    posterior: npt.NDArray[np.float64], groups: Int64Array, config: LinkConfig
+) -> npt.NDArray[np.bool_]:
+    return (posterior > config.hub_min_posterior) & (groups >= config.hub_min_groups)
 
 
 def _reason(test: dict[str, int | float]) -> str:
     return (
         f"joins {test['groups']} otherwise separate groups of ads over {test['ads']} ads; "
-        f"an identifier of one advertiser would split so often with chance "
-        f"{test['p_value']:.1e} (corpus split rate {test['split_rate']:.3f})"
+        f"probability {test['hub_probability']:.3f} that it is shared by unrelated advertisers "
+        f"(in this corpus an advertiser's identifier splits off a further ad with rate "
+        f"{test['split_rate']:.3f}, a shared one with rate {test['hub_split_rate']:.3f})"
     )
 
 
 @dataclass(frozen=True, slots=True)
-class SplitTests:
-    """The split test of each candidate (arrays parallel to the candidates given)."""
+class SplitModel:
+    """How identifiers split their ads into separate groups, learned from the corpus.
 
-    groups: Int64Array
-    ads: Int64Array
-    p_values: npt.NDArray[np.float64]
-    hub: npt.NDArray[np.bool_]
+    A mixture of two kinds of identifier: an advertiser's own, each further ad of which
+    starts a separate group with a small rate `split_rate`; and a shared one (a hub), whose
+    further ads mostly belong to other advertisers, with rate `hub_split_rate`. `hub_share` is
+    the corpus' share of hubs among candidates. For an identifier on n ads joining g groups,
+    g - 1 ~ Binomial(n - 1, rate) under either kind; the posterior that it is a hub weighs the
+    two by the shares. Fitted by EM over the candidates (grouped by (g, n), so it is cheap).
+    """
+
     split_rate: float
-    significance: float
+    hub_split_rate: float
+    hub_share: float
 
-    def stats(self, i: int) -> dict[str, int | float]:
-        """The figures of candidate i, for a hub's stats."""
+    @classmethod
+    def fitted(cls, groups: Int64Array, ads: Int64Array) -> SplitModel:
+        """The model fitted to candidates' groups and ads (parallel arrays)."""
+        extra, trials = _extra_trials(groups, ads)
+        pairs, counts = np.unique(np.stack([extra, trials], axis=1), axis=0, return_counts=True)
+        x, n, w = pairs[:, 0], pairs[:, 1], counts.astype(np.float64)
+        model = cls(_split_rate(extra, trials), 0.8, 0.05)
+        for _ in range(200):
+            r = model._responsibility(x, n)
+            own, shared = w * (1.0 - r), w * r
+            updated = cls(
+                float(np.clip(((own * x).sum() + 1.0) / ((own * n).sum() + 100.0), 1e-4, 0.3)),
+                float(np.clip((shared * x).sum() / max((shared * n).sum(), 1e-9), 0.3, 0.999)),
+                float(np.clip(shared.sum() / max(w.sum(), 1.0), 1e-4, 0.5)),
+            )
+            if (
+                max(
+                    abs(updated.split_rate - model.split_rate),
+                    abs(updated.hub_split_rate - model.hub_split_rate),
+                    abs(updated.hub_share - model.hub_share),
+                )
+                < 1e-7
+            ):
+                return updated
+            model = updated
+        return model
+
+    def posterior(self, groups: Int64Array, ads: Int64Array) -> npt.NDArray[np.float64]:
+        """Probability that each identifier (groups, ads) is a hub."""
+        extra, trials = _extra_trials(groups, ads)
+        return self._responsibility(extra, trials)
+
+    def _responsibility(self, x: Int64Array, n: Int64Array) -> npt.NDArray[np.float64]:
+        shared = np.log(self.hub_share) + binom.logpmf(x, n, self.hub_split_rate)
+        own = np.log1p(-self.hub_share) + binom.logpmf(x, n, self.split_rate)
+        return np.asarray(np.exp(shared - np.logaddexp(shared, own)), dtype=np.float64)
+
+    def stats(self, groups: int, ads: int, posterior: float) -> dict[str, int | float]:
+        """The figures of one identifier, for a hub's stats."""
         return {
-            "groups": int(self.groups[i]),
-            "ads": int(self.ads[i]),
+            "groups": groups,
+            "ads": ads,
+            "hub_probability": round(posterior, 4),
             "split_rate": round(self.split_rate, 5),
-            "p_value": float(f"{self.p_values[i]:.3g}"),
-            "significance": float(f"{self.significance:.3g}"),
+            "hub_split_rate": round(self.hub_split_rate, 4),
+            "hub_share": round(self.hub_share, 5),
         }
 
 
-def split_tests(
-    gids: Int64Array,
-    groups: Int64Array,
-    ad_counts: Int64Array,
-    *,
-    alpha: float,
-    rate: float | None = None,
-) -> SplitTests:
-    """For each candidate: is its number of groups too many for one advertiser's identifier?
-
-    `gids[i]` is a candidate, `groups[i]` the separate groups it joins, `ad_counts[gid]` its
-    ads. Null model, learned from the corpus: each further ad of a genuine identifier starts a
-    group of its own (unlinked to its other ads by anything else) with the corpus' split rate
-    p, so groups - 1 ~ Binomial(ads - 1, p). p is pooled over the candidates not found to be
-    hubs (re-estimated until stable, so hubs do not inflate it). Hubs are the candidates the
-    Benjamini-Hochberg procedure calls at false discovery rate alpha: among the identifiers
-    called hubs, the expected share of genuine ones is at most alpha, and when a corpus holds
-    many hubs (stock photos on a few ads each) each needs less evidence than a lone one would.
-    A given `rate` is used as it is.
-    """
-    extra = np.maximum(groups, 1) - 1
-    ads = ad_counts[gids]
+def _extra_trials(groups: Int64Array, ads: Int64Array) -> tuple[Int64Array, Int64Array]:
     trials = np.maximum(ads - 1, 1)
-    level = alpha / max(len(gids), 1)
-    hub = np.zeros(len(gids), dtype=bool)
-    fixed_rate = rate
-    rate = _split_rate(extra, trials) if fixed_rate is None else fixed_rate
-    p_values = np.ones(len(gids), dtype=np.float64)
-    for _ in range(MAX_ROUNDS):
-        if fixed_rate is None:
-            rate = _split_rate(extra[~hub], trials[~hub])
-        p_values = np.asarray(binom.sf(extra - 1, trials, rate), dtype=np.float64)
-        level = _fdr_level(p_values, alpha)
-        now = p_values <= level
-        if np.array_equal(now, hub):
-            break
-        hub = now
-    return SplitTests(extra + 1, ads, p_values, hub, rate, level)
-
-
-def _fdr_level(p_values: npt.NDArray[np.float64], alpha: float) -> float:
-    """The Benjamini-Hochberg cut-off: the largest p_(k) with p_(k) <= k / m * alpha (or a
-    level nothing reaches, -1, when there is none)."""
-    m = len(p_values)
-    ordered = np.sort(p_values)
-    passing = np.flatnonzero(ordered <= alpha * np.arange(1, m + 1) / max(m, 1))
-    return float(ordered[passing[-1]]) if len(passing) else -1.0
+    extra = np.minimum(np.maximum(groups, 1) - 1, trials)
+    return extra.astype(np.int64), trials.astype(np.int64)
 
 
 def _split_rate(extra: Int64Array, trials: Int64Array) -> float:
@@ -431,29 +404,6 @@ class _GroupGraph:
         blocks = blocks_per_unit(live, self.informative, self.n_units)
         alive = ~dead[self.unit_of]
         return self.owners[alive], blocks[self.unit_of[alive]]
-
-    def informative_degree(self) -> tuple[Int64Array, Int64Array]:
-        """(candidate global ids, distinct groups that stand for someone among its ads)."""
-        standing = self.informative[self.edges[:, 1]]
-        per_unit = np.bincount(self.edges[standing, 0], minlength=self.n_units)
-        return self.owners, per_unit[self.unit_of]
-
-    def groups_apart(self, gone: npt.NDArray[np.bool_]) -> Int64Array:
-        """Per unit: the parts its groups fall into once every unit in `gone` is removed.
-
-        A part counts when it stands for someone: it holds an informative group or a unit.
-        Only meaningful for the units in `gone` (for the others their own edges are kept).
-        """
-        n_groups = len(self.informative)
-        present = self.edges[~gone[self.edges[:, 0]]]
-        links = np.stack([present[:, 1], n_groups + present[:, 0]], axis=1)
-        labels = connected_components(links, n_groups + self.n_units)
-        someone = self.informative.copy()
-        someone[present[:, 1]] = True
-        away = self.edges[gone[self.edges[:, 0]]]
-        away = away[someone[away[:, 1]]]
-        parts = unique_pairs(away[:, 0], labels[away[:, 1]])
-        return np.bincount(parts[:, 0], minlength=self.n_units).astype(np.int64)
 
 
 def _informative_groups(
