@@ -163,10 +163,12 @@ def extracted_part(
     quarantine_path: str,
     *,
     default_region: str,
+    catalogue_path: Path | None,
 ) -> tuple[pa.Table, PartStats]:
-    """Drop duplicates, number versions, extract, write the partition's quarantine lines.
+    """Drop duplicates, number versions, run the per-ad stages, write the quarantine lines.
 
-    Returns the partition's ads table (schema `lightkeeper.ads.table.ADS_SCHEMA`) and stats.
+    Returns the partition's ads table (`lightkeeper.ads.pipeline.SCORED_ADS_SCHEMA`: the
+    local engine's per-ad stages, `extract_batch`) and its stats.
     """
     stats = PartStats(lines=part.lines, quarantined=len(part.rejections))
     stats.timings["ingest"] = part.seconds
@@ -190,8 +192,8 @@ def extracted_part(
     _write_quarantine(Path(quarantine_path), part.rejections)
     stats.reasons.update(reason_category(r.reason) for r in part.rejections)
     stats.timings["write"] = time.perf_counter() - t0
-    table, seconds = extract_batch(kept, default_region)
-    stats.timings["extract"] = seconds
+    table, seconds = extract_batch(kept, default_region, catalogue_path)
+    stats.timings.update(seconds)
     return table, stats
 
 

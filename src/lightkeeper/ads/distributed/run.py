@@ -134,6 +134,7 @@ def _per_ad_stages(
         quarantine,
         name="extract",
         default_region=options.default_region,
+        catalogue_path=options.corpus.catalogue_path,
     )
     ads = engine.map(_first, done, name="ads")
     stats: list[ing.PartStats] = engine.gather(engine.map(_second, done, name="stats"))
