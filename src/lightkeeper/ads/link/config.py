@@ -53,7 +53,7 @@ class LinkConfig:
     deny: frozenset[str] = field(default_factory=frozenset)
     hub_min_groups: int = 3
     hub_min_ads: int = 3
-    hub_min_posterior: float = 0.5
+    hub_min_posterior: float = 0.99
 
     def __post_init__(self) -> None:
         if not 0 <= self.image_max_distance <= 16:
