@@ -20,8 +20,12 @@ def corpus(ads: int, *, seed: int = 7) -> Path:
 
     path = CACHE / f"synth-{ads}-{seed}.jsonl"
     if not path.exists() or not truth_path(path).exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        write_corpus(path, ads=ads, seed=seed)
+        # Written under a temporary name and renamed, so an interrupted run leaves no half corpus.
+        tmp = CACHE / f"partial-{ads}-{seed}.jsonl"
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        write_corpus(tmp, ads=ads, seed=seed)
+        truth_path(tmp).replace(truth_path(path))
+        tmp.replace(path)
     return path
 
 
