@@ -65,7 +65,8 @@ def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any
     )
     ads = ads.append_column("template_id", pa.array(templates.template_ids, pa.string()))
     ads = ads.append_column("network_id", pa.array(link.network_ids, pa.string()))
-    ads = _timed(timings, "personas", lambda: ads.append_column("personas", ad_personas(ads)))
+    if "personas" not in ads.column_names:  # the per-ad stage normally found them
+        ads = _timed(timings, "personas", lambda: ads.append_column("personas", ad_personas(ads)))
     ads, networks = _timed(timings, "risk", lambda: _scored(ads, networks, catalogue))
     _timed(timings, "write", lambda: _write(out_dir, ads, networks, templates.templates))
     return {

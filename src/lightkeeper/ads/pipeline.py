@@ -27,6 +27,7 @@ from lightkeeper.ads.corpus import CorpusOptions, run_corpus_stages
 from lightkeeper.ads.extract.ad import DEFAULT_REGION, extract_ad
 from lightkeeper.ads.indicators import AD_SCORES_SCHEMA, Catalogue, load_catalogue, score_ads
 from lightkeeper.ads.ingest import IngestCounts, Rejection, detect_format, ingest
+from lightkeeper.ads.link.personas import ad_personas
 from lightkeeper.ads.report.render import render_report
 from lightkeeper.ads.table import ADS_SCHEMA, ads_table
 from lightkeeper.ads.types import AdRecord
@@ -34,7 +35,9 @@ from lightkeeper.engine.local import LocalEngine
 from lightkeeper.errors import InputError, OutputError
 
 TOP_N = 10
-SCORED_ADS_SCHEMA = pa.schema(list(ADS_SCHEMA) + list(AD_SCORES_SCHEMA))
+SCORED_ADS_SCHEMA = pa.schema(
+    [*ADS_SCHEMA, pa.field("personas", pa.list_(pa.string())), *AD_SCORES_SCHEMA]
+)
 ProgressFn = Callable[[int], None]
 
 
@@ -181,13 +184,14 @@ def _catalogue(path: Path | None) -> Catalogue:
 def extract_batch(
     batch: list[AdRecord], default_region: str, catalogue_path: Path | None
 ) -> tuple[pa.Table, dict[str, float]]:
-    """The per-ad stages over one batch: extraction, then indicators and the text's risk.
+    """The per-ad stages over one batch: extraction (and personas), then indicators and risk.
 
     Returns the batch's ads table and the seconds each stage took (in the worker).
     """
     t0 = time.perf_counter()
     extractions = [extract_ad(rec, default_region=default_region) for rec in batch]
     table = ads_table(batch, extractions)
+    table = table.append_column("personas", ad_personas(table))
     t1 = time.perf_counter()
     scores = score_ads(table, catalogue=_catalogue(catalogue_path))
     for name in scores.column_names:
