@@ -16,9 +16,10 @@ import pyarrow as pa
 
 from lightkeeper.ads import corpus as _corpus
 from lightkeeper.ads.corpus import MAX_HUBS_LISTED, CorpusOptions
+from lightkeeper.ads.distributed.link_stage import run_link_stage
 from lightkeeper.ads.distributed.template_stage import run_template_stage
 from lightkeeper.ads.indicators import load_catalogue
-from lightkeeper.ads.link.link import link_ads
+from lightkeeper.ads.link.link import LinkResult
 from lightkeeper.ads.link.personas import ad_personas
 from lightkeeper.ads.networks import summarise_networks
 from lightkeeper.ads.templates.cluster import TemplateOptions
@@ -41,21 +42,26 @@ def run_corpus_stages_dask(
     stage = run_template_stage(engine, ads, first_rows, analysed, options=TemplateOptions())
     timings.update(stage.seconds)
     t0 = time.perf_counter()
+    linked = run_link_stage(engine, ads, stage.template_ids, first_rows, config=options.link)
+    timings.update(linked.seconds)
+    timings["link"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     table = pa.concat_tables(engine.gather(ads))
     template_ids: list[str | None] = pa.chunked_array(
         engine.gather(stage.template_ids), pa.string()
     ).to_pylist()
+    network_ids = pa.chunked_array(engine.gather(linked.network_ids), pa.string()).to_pylist()
+    edges = pa.concat_tables(engine.gather(linked.edges))
+    link = LinkResult(network_ids, edges, linked.hubs, linked.hub_values)
     timings["gather"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    link = link_ads(table, template_ids, config=options.link)
-    timings["link"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     networks = summarise_networks(table, link.network_ids, template_ids, link)
     timings["networks"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     table = table.append_column("template_id", pa.array(template_ids, pa.string()))
     table = table.append_column("network_id", pa.array(link.network_ids, pa.string()))
-    table = table.append_column("personas", ad_personas(table))
+    if "personas" not in table.column_names:  # the per-ad stage normally found them
+        table = table.append_column("personas", ad_personas(table))
     timings["personas"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # The local engine's risk step (network scores, then network context on each ad).
