@@ -25,8 +25,10 @@ _MAX_DOMAIN = 253
 _LEFT_WINDOW = 96
 
 # "@" stand-ins. Scanning for a word ("\bat\b") costs ten times a scan that starts on a literal,
-# so each kind is found by its own cheap pattern.
-_AT_WORD = re.compile(r"[ \t(\[{<](?:at|arroba)\b")
+# so each kind is found by its own cheap pattern. A spelled-out "at" follows a space or an opening
+# bracket; the patterns lead with the word, a literal, and look back for that character.
+_AT_WORD = re.compile(r"at\b(?<=[ \t(\[{<]at)")
+_ARROBA_WORD = re.compile(r"arroba\b(?<=[ \t(\[{<]arroba)")
 _ENTITY = re.compile(r"&#0*64;|&#x0*40;|&commat;")
 _LOCAL_DOT = r"(?:\.|[ \t]*[(\[{<][ \t]*(?:dot|punto)[ \t]*[)\]}>][ \t]*|[ \t]+(?:dot|punto)[ \t]+)"
 # The local part is read backwards from the "@": one match on the reversed text instead of a
@@ -111,7 +113,9 @@ def _anchors(low: str) -> list[tuple[int, int]]:
         i = low.find("@", i + 1)
     if "&#" in low:
         spans.extend(m.span() for m in _ENTITY.finditer(low))
-    spans.extend((m.start() + 1, m.end()) for m in _AT_WORD.finditer(low))
+    spans.extend(m.span() for m in _AT_WORD.finditer(low))
+    if "arroba" in low:
+        spans.extend(m.span() for m in _ARROBA_WORD.finditer(low))
     spans.sort()
     return spans
 

@@ -7,7 +7,10 @@ obeys that platform's username rules and is not an ordinary word ("snap me anyti
 
 Speed: scanning every ad with the full cue-and-handle pattern costs more than the whole budget of
 this stage, so candidate cue positions come from one cheap trie-shaped scan (`_PROBE`) and the
-full pattern is only matched at those positions.
+full pattern is only matched at those positions. Even that scan tests every character against
+the set of letters a cue starts with; it runs instead on a byte copy of the text in which every
+character that may stand before a word is a space (`_WORD_START_TABLE`), so the regex engine
+skips from space to space.
 """
 
 from __future__ import annotations
@@ -55,9 +58,22 @@ _NEEDS_SEPARATOR = frozenset({"of", "x", "wa", "tw", "wx", "whats app", "tele"})
 
 # Where a cue may start: one scan with a pattern shaped as a trie, whose first characters let the
 # regex engine skip most of the text (25 str.find probes cost twice as much).
-_PROBE = re.compile(
+_PROBE_ASCII = (
     r"i(?:nst|g\b)|s(?:nap|c\b)|t(?:ele|witter|ik ?tok|g\b|w\b)|kik|x\b|o(?:nly ?fan|f\b)"
-    r"|w(?:h?att?s|hatapp|app|sp|pp|e ?chat|eixin|a\b|x\b)|微信|👻"
+    r"|w(?:h?att?s|hatapp|app|sp|pp|e ?chat|eixin|a\b|x\b)"
+)
+_PROBE_OTHER = ("微信", "👻")
+_PROBE = re.compile(_PROBE_ASCII + "|" + "|".join(_PROBE_OTHER))
+# The same scan over `_word_starts`: a space, then the cue. Leading with a literal lets the regex
+# engine jump from space to space instead of testing every character.
+_PROBE_AFTER_SPACE = re.compile(b" (?:" + _PROBE_ASCII.encode() + b")")
+# Bytes of `text.encode("ascii", "replace")`: letters, digits and the characters that continue a
+# word for `_starts_word` ("_.@/") are kept; every other byte, and "?" (any character outside
+# ASCII), becomes a space. A space is not a word character, so `\b` in the scan holds wherever
+# it holds in the text.
+_WORD_START_TABLE = bytes(
+    c if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_.@/") else ord(" ")
+    for c in range(256)
 )
 _ALIAS = "|".join(
     re.escape(alias) for alias in sorted(_PLATFORM_OF_ALIAS, key=lambda a: (-len(a), a))
@@ -85,7 +101,6 @@ _LINK = re.compile(
     r"|twitter\.com|x\.com|onlyfans\.com|tiktok\.com/@|kik\.me|wa\.me)"
     r"/@?(?P<handle>\+?[a-z0-9_][a-z0-9._-]{0,40})"
 )
-_LINK_SCREEN = (".com/", ".me/", ".am/", ".dog/")
 _LINK_PLATFORM = {
     "instagram.com": "instagram",
     "instagr.am": "instagram",
@@ -154,20 +169,28 @@ def extract_handles(text: str) -> list[str]:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     low = text.lower()
-    found: list[tuple[int, str]] = []
-    found.extend(_cue_handles(low))
-    found.extend(_link_handles(low))
-    found.extend(_handles_before_cue(low))
+    # Searches for ASCII strings are faster in a byte copy (other characters "?"). `bytes.find`,
+    # not `in`: `in` first tries its argument as an integer and raises inside.
+    ascii_low = low.encode("ascii", "replace")
+    found = _cue_handles(low, ascii_low)
+    if _has_profile_link(ascii_low):
+        found.extend(_link_handles(low))
+    if ascii_low.find(b"@") >= 0:
+        found.extend(_handles_before_cue(low))
+    if not found:
+        return []
     found.sort(key=lambda item: item[0])
     return list(dict.fromkeys(handle for _, handle in found))
 
 
-def _cue_handles(low: str) -> list[tuple[int, str]]:
-    """(position, "platform:handle") for every handle written after a platform cue."""
+def _cue_handles(low: str, ascii_low: bytes) -> list[tuple[int, str]]:
+    """(position, "platform:handle") for every handle written after a platform cue.
+
+    `ascii_low` is `low.encode("ascii", "replace")`.
+    """
     found: list[tuple[int, str]] = []
     last_end = -1
-    for probe in _PROBE.finditer(low):
-        pos = probe.start()
+    for pos in _cue_positions(low, ascii_low):
         if pos < last_end or not _starts_word(low, pos):
             continue
         match = _CUE_HANDLE.match(low, pos)
@@ -178,6 +201,16 @@ def _cue_handles(low: str) -> list[tuple[int, str]]:
             found.extend((pos, handle) for handle in handles)
             last_end = match.end()
     return found
+
+
+def _cue_positions(low: str, ascii_low: bytes) -> list[int]:
+    """Positions where a platform cue may start, in order; all those at the start of a word."""
+    if not low.isascii() and (_PROBE_OTHER[0] in low or _PROBE_OTHER[1] in low):
+        return [probe.start() for probe in _PROBE.finditer(low)]
+    # A space before the text stands for its start; it shifts every position by one, which the
+    # space before each cue takes back.
+    spaced = b" " + ascii_low.translate(_WORD_START_TABLE)
+    return [probe.start() for probe in _PROBE_AFTER_SPACE.finditer(spaced)]
 
 
 def _handles_before_cue(low: str) -> list[tuple[int, str]]:
@@ -205,14 +238,17 @@ def _handles_from_cue(match: re.Match[str]) -> list[str]:
     """The valid "platform:handle" strings of one cue match (several cues share one handle)."""
     raw = match.group("handle")
     fill = match.group("fill")
-    at_sign = raw.startswith("@")
-    explicit = at_sign or any(not (c.isalpha() or c.isspace()) for c in fill)
     after = match.string[match.end() : match.end() + 1]
     if after == "@":
         return []  # the word before an email address
+    # Explicit: an "@" or a mark (":", "-", an arrow...) between cue and handle, not just words.
+    letters = "".join(fill.split())
+    explicit = raw.startswith("@") or (letters != "" and not letters.isalpha())
     handles: list[str] = []
     international = raw.startswith("+")
-    for cue in _CUE_WORDS.findall(match.group("cues")):
+    cues = match.group("cues")
+    # One cue is the usual case; `findall` would return it alone (the longest alias comes first).
+    for cue in (cues,) if cues in _PLATFORM_OF_ALIAS else _CUE_WORDS.findall(cues):
         if cue in _NEEDS_SEPARATOR and not explicit and not (cue == "wa" and international):
             continue  # "WA +1 210 555 0105" is WhatsApp; "Seattle, WA 206..." is a state
         platform = _PLATFORM_OF_ALIAS[cue]
@@ -259,10 +295,18 @@ def _e164(candidate: str) -> str | None:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+def _has_profile_link(ascii_low: bytes) -> bool:
+    """Cheap test before `_LINK`: every site it knows ends in one of these before the path."""
+    return (
+        ascii_low.find(b".com/") >= 0
+        or ascii_low.find(b".me/") >= 0
+        or ascii_low.find(b".am/") >= 0
+        or ascii_low.find(b".dog/") >= 0
+    )
+
+
 def _link_handles(low: str) -> list[tuple[int, str]]:
     """(position, "platform:handle") for every profile link such as "t.me/name"."""
-    if not any(screen in low for screen in _LINK_SCREEN):
-        return []
     found: list[tuple[int, str]] = []
     for match in _LINK.finditer(low):
         if _link_starts_host(low, match.start()):

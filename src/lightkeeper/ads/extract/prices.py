@@ -116,6 +116,21 @@ _AROUND = re.compile(
 # Every character a part of `_AROUND` can start with, besides whitespace (a test keeps this in step
 # with the pattern). After any other character, or none, `_AROUND` finds nothing: the match is
 # skipped for the numbers followed by ",", ".", ")", an emoji...
+# The groups of `_AROUND` read for every number, in one call.
+_AROUND_GROUPS = (
+    "not_price",
+    "k",
+    "cur",
+    "code",
+    "unit",
+    "label",
+    "glue",
+    "slash_digit",
+    "per_quantity",
+    "cup",
+    "hours",
+    "minutes",
+)
 _AROUND_STARTS = frozenset('abcdefghiklmnopqrstuvxy0123456789$€£½"%+/-:=')
 _SEPARATORS = ":=-–>|@"
 _SEPARATOR_WORDS = ("is", "es", "rate", "price", "precio")
@@ -177,6 +192,11 @@ _OPENERS = "([{|/,;*•"
 _UNIT_LAST_WORDS = frozenset(phrase.split()[-1] for phrase in _UNIT_PHRASES)
 
 
+# What is written right after a number: thousands ("k"), currency word, code, (unit, position,
+# attached).
+_Right = tuple[bool, str | None, str, tuple[str, int, bool] | None]
+
+
 @dataclass(slots=True)
 class _Candidate:
     """A number in the text with everything around it that could make it a price."""
@@ -203,7 +223,11 @@ def extract_prices(text: str, *, default_currency: str = "USD") -> list[Price]:
 
 
 def _candidates(low: str, default: str) -> list[_Candidate]:
-    """Every number of `low` that is not ruled out as a non-price and has something beside it."""
+    """Every number of `low` that is not ruled out as a non-price and has something beside it.
+
+    The hot loop of this extractor: checks run cheapest first, and all the groups of `_AROUND`
+    are read in one call.
+    """
     found: list[_Candidate] = []
     for start, end in _runs_outside_phones(low):
         if start > 1 and low[start - 1] == "/" and low[start - 2].isdigit():
@@ -212,14 +236,16 @@ def _candidates(low: str, default: str) -> list[_Candidate]:
         if amount is None:
             continue
         following = low[end : end + 1]
-        around = None
+        right: _Right | None = None
         if following in _AROUND_STARTS or following.isspace():
             around = _AROUND.match(low, end)
-            if around is None or around.group("not_price") is not None:
+            if around is None:
                 continue
-            if _is_not_price(amount, around):
+            groups = around.group(*_AROUND_GROUPS)
+            if groups[0] is not None or _is_not_price(amount, groups):
                 continue
-        candidate = _candidate_at(low, start, amount, default, around)
+            right = _right_side(around, groups)
+        candidate = _candidate_at(low, start, amount, default, right)
         if candidate is not None:
             found.append(candidate)
     return found
@@ -308,11 +334,9 @@ def _amount(run: str) -> float | None:
     return None
 
 
-def _is_not_price(amount: float, around: re.Match[str]) -> bool:
-    """True when the words right after a number show it is not a price."""
-    slash_digit, per_quantity, cup, hours, minutes = around.group(
-        "slash_digit", "per_quantity", "cup", "hours", "minutes"
-    )
+def _is_not_price(amount: float, groups: tuple[str | None, ...]) -> bool:
+    """True when the words right after a number (`_AROUND_GROUPS`) show it is not a price."""
+    slash_digit, per_quantity, cup, hours, minutes = groups[7:]
     if slash_digit is not None and per_quantity is None:
         return True  # a date or "24/7", unless it is "100/30min"
     if cup is not None and 28 <= amount <= 48:
@@ -323,8 +347,19 @@ def _is_not_price(amount: float, around: re.Match[str]) -> bool:
     return bool(minutes) and amount in (15, 20, 30, 45, 60, 90, 120)
 
 
+def _right_side(around: re.Match[str], groups: tuple[str | None, ...]) -> _Right | None:
+    """Thousands, currency word, code and unit written after a number, or None if none is."""
+    k, currency_word, code_word, unit_text, label, glue = groups[1:7]
+    unit: tuple[str, int, bool] | None = None
+    if unit_text is not None and label is None:
+        unit = _right_unit(around, unit_text, glue or "")
+    if not (k or currency_word or code_word or unit):
+        return None
+    return bool(k), currency_word, "roses" if code_word else "", unit
+
+
 def _candidate_at(
-    low: str, start: int, amount: float, default: str, around: re.Match[str] | None
+    low: str, start: int, amount: float, default: str, right: _Right | None
 ) -> _Candidate | None:
     """The number at `start` with its currency, code and neighbouring units.
 
@@ -333,13 +368,11 @@ def _candidate_at(
     """
     currency_word: str | None = None
     code = ""
-    right: tuple[str, int, bool] | None = None
-    if around is not None:
-        k, currency_word, code_word = around.group("k", "cur", "code")
-        code = "roses" if code_word else ""
-        if k:
+    right_unit: tuple[str, int, bool] | None = None
+    if right is not None:
+        thousands, currency_word, code, right_unit = right
+        if thousands:
             amount *= 1000
-        right = _right_unit(around)
     left: tuple[str, int, bool] | None = None
     before_currency: str | None = None
     if _may_have_left_context(low, start):
@@ -349,7 +382,7 @@ def _candidate_at(
             left = (left[0], window_start + left[1], left[2])
         currency_word = currency_word or before_currency
         code = code or before_code
-    if currency_word is None and not code and right is None and left is None:
+    if currency_word is None and not code and right_unit is None and left is None:
         return None
     glued = start > 0 and (low[start - 1].isalpha() or low[start - 1] == "_")
     if glued and before_currency is None and left is None:
@@ -357,19 +390,17 @@ def _candidate_at(
     currency = _currency(currency_word, default) if currency_word else None
     if not 0 < amount <= _MAX_AMOUNT:
         return None
-    return _Candidate(start, amount, currency, code, right, left)
+    return _Candidate(start, amount, currency, code, right_unit, left)
 
 
-def _right_unit(around: re.Match[str]) -> tuple[str, int, bool] | None:
+def _right_unit(around: re.Match[str], unit_text: str, glue: str) -> tuple[str, int, bool]:
     """The unit written after a number, its position and whether it is attached to it.
 
     Attached: nothing between ("150hh"), or a word or slash that means "per" ("150/hr",
     "150 per hour", "1500 x hora"). A spaced slash or dash separates list items instead
-    ("100 / 1 hr 180"), and a unit followed by ":" labels the next number ("150 / h: 250").
+    ("100 / 1 hr 180"). A unit followed by ":" labels the next number ("150 / h: 250") and is
+    not read here.
     """
-    unit_text, label, glue = around.group("unit", "label", "glue")
-    if unit_text is None or label is not None:
-        return None
     word = glue.strip()
     if word in ("", "-"):
         attached = glue == ""

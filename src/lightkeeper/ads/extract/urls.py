@@ -43,6 +43,8 @@ _URL_IN_TOKEN = re.compile(
     r"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})/[^\s<>\"'`]*",
     re.IGNORECASE,
 )
+# "www." in any case: led by the dot, a literal the regex engine can skip to.
+_WWW = re.compile(r"\.(?<=[wW][wW][wW]\.)")
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})$")
 _TRAILING = ".,;:!?'\")]}>*…"
@@ -55,12 +57,14 @@ def extract_urls(text: str) -> list[str]:
     ("instagram.com/name"); never emails. Scheme and host are lower-cased, the path is kept as
     written; trailing punctuation is dropped; URLs longer than 2048 characters are skipped.
     """
-    low = text.lower()
-    if "/" not in text and "www." not in low:
+    anchors = _anchors(text)
+    if not anchors:
         return []
     found: list[str] = []
     seen: set[str] = set()
-    for token in _candidate_tokens(text, low):
+    for token in _candidate_tokens(text, anchors):
+        if not _may_hold_url(token):
+            continue
         for match in _URL_IN_TOKEN.finditer(token):
             url = _url_from_match(match)
             if url is not None and url not in seen:
@@ -69,10 +73,33 @@ def extract_urls(text: str) -> list[str]:
     return found
 
 
-def _candidate_tokens(text: str, low: str) -> list[str]:
-    """Whitespace-delimited tokens of `text` holding a "/" or "www.", in order, each once."""
-    anchors = _positions(low, "/") + _positions(low, "www.")
+def _anchors(text: str) -> list[int]:
+    """Positions of every "/" and of every "www." in any case, in order.
+
+    Lower-casing a whole text that is not ASCII costs more than the rest of this extractor, so
+    "www." is found from its dot (`_WWW`). Only "İ" lower-cases to two characters; then the
+    positions are those of the lower-cased text, as they always were.
+    """
+    slash = text.find("/")
+    www = _WWW.search(text)
+    if slash < 0 and www is None:
+        return []  # most texts: no URL can be in them
+    if "\u0130" in text:
+        low = text.lower()
+        anchors = _positions(low, "/") + _positions(low, "www.")
+    else:
+        anchors = []
+        while slash >= 0:
+            anchors.append(slash)
+            slash = text.find("/", slash + 1)
+        if www is not None:
+            anchors.extend(match.start() - 3 for match in _WWW.finditer(text, www.start()))
     anchors.sort()
+    return anchors
+
+
+def _candidate_tokens(text: str, anchors: list[int]) -> list[str]:
+    """Whitespace-delimited tokens of `text` holding one of the `anchors`, in order, each once."""
     tokens: list[str] = []
     last_end = -1
     for pos in anchors:
@@ -85,6 +112,18 @@ def _candidate_tokens(text: str, low: str) -> list[str]:
         tokens.append(text[start:end])
         last_end = end
     return tokens
+
+
+def _may_hold_url(token: str) -> bool:
+    """False when `_URL_IN_TOKEN` cannot match in `token` ("24/7", "y/o", "incall/outcall").
+
+    A URL needs a scheme ("://"), a "www." or a dot in the domain before its path; most tokens
+    with a slash have none, and trying the pattern at each of their characters costs more.
+    """
+    if "://" in token:
+        return True
+    slash = token.rfind("/")
+    return (slash > 0 and "." in token[:slash]) or _WWW.search(token) is not None
 
 
 def _positions(haystack: str, needle: str) -> list[int]:
