@@ -45,7 +45,10 @@ def extracted_ads(path: Path) -> pa.Table:
     batches = [records[i : i + BATCH] for i in range(0, len(records), BATCH)]
     with LocalEngine() as engine:
         tables = [
-            t for t, _ in engine.map_batches(partial(extract_batch, default_region="US"), batches)
+            t
+            for t, _ in engine.map_batches(
+                partial(extract_batch, default_region="US", catalogue_path=None), batches
+            )
         ]
     table = pa.concat_tables(tables) if tables else ADS_SCHEMA.empty_table()
     CACHE.mkdir(parents=True, exist_ok=True)
