@@ -18,25 +18,27 @@ import re
 MIN_AGE = 14
 MAX_AGE = 80
 
-# Only standalone two-digit numbers can be ages: not part of a price, phone, time or decimal.
-# The character before is checked in code: a lookbehind here would make the scan several times
-# slower, as the engine could no longer skip ahead to the next digit.
-_TWO_DIGITS = re.compile(r"\d{2}(?!\d|[.,:/]\d)")
+# Only standalone two-digit numbers can be ages: not part of a price, phone, time or decimal,
+# that is `\d{2}(?!\d|[.,:/]\d)` not after a character of `_NOT_BEFORE`. It is found over
+# `_digit_classes`: "0" a digit, "p" one of ".,:/", "n" one of "$#+", "x" anything else. The
+# pattern leads with a literal, so the regex engine jumps from digit to digit. The lookbehind
+# drops at once the numbers after a character of `_NOT_BEFORE` that is ASCII; the others ("€",
+# "£") are checked on the text.
 _NOT_BEFORE = frozenset("0123456789.,:/$€£#+")
-# The same scan over `_digit_classes`: "0" a digit, "p" one of ".,:/", "n" one of "$#+", "x"
-# anything else. The lookbehind drops at once the numbers after a character of `_NOT_BEFORE`
-# that is ASCII; the others ("€", "£") are checked on the text.
-_CLASS_TABLE = bytes(
-    ord("0")
-    if chr(c) in "0123456789"
-    else ord("p")
-    if chr(c) in ".,:/"
-    else ord("n")
-    if chr(c) in "$#+"
-    else ord("x")
-    for c in range(256)
-)
+
+
+def _class_table() -> bytes:
+    """The byte classes of `_digit_classes` (see the comment above)."""
+    table = bytearray(b"x" * 256)
+    for chars, letter in (("0123456789", "0"), (".,:/", "p"), ("$#+", "n")):
+        for char in chars:
+            table[ord(char)] = ord(letter)
+    return bytes(table)
+
+
+_CLASS_TABLE = _class_table()
 _CLASS_TWO_DIGITS = re.compile(rb"00(?<![0pn]00)(?!0|p0)")
+_CLASS_TWO_DIGITS_ANY = re.compile(rb"[0u][0u](?<![0pn][0u][0u])(?![0u]|p[0u])")
 _ASCII_BYTES = bytes(range(128))
 _ANY_DIGIT = re.compile(r"\d")
 _AGE_AFTER = re.compile(
@@ -111,19 +113,31 @@ def _two_digit_starts(low: str) -> list[int]:
     Some after a character of `_NOT_BEFORE` may be left out.
     """
     classes = _digit_classes(low)
-    if classes is None:
-        return [match.start() for match in _TWO_DIGITS.finditer(low)]
-    return [match.start() for match in _CLASS_TWO_DIGITS.finditer(classes)]
+    pattern = _CLASS_TWO_DIGITS if classes.find(b"u") < 0 else _CLASS_TWO_DIGITS_ANY
+    return [match.start() for match in pattern.finditer(classes)]
 
 
-def _digit_classes(low: str) -> bytes | None:
-    """`low` as one class letter per character (see `_CLASS_TABLE`), or None for digits outside
-    ASCII ("５"), which bytes cannot show."""
+def _digit_classes(low: str) -> bytes:
+    """`low` as one class letter per character (see `_CLASS_TABLE`), "u" for a digit outside
+    ASCII ("５": a digit for `\\d`, not for `_NOT_BEFORE`).
+
+    Such digits are rare; looking for one in the bytes of the characters outside ASCII costs less
+    than in the text.
+    """
     classes = low.encode("ascii", "replace").translate(_CLASS_TABLE)
     if low.isascii():
         return classes
     others = low.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-    return None if _ANY_DIGIT.search(others.decode("utf-8", "surrogatepass")) else classes
+    digits = set(_ANY_DIGIT.findall(others.decode("utf-8", "surrogatepass")))
+    if not digits:
+        return classes
+    marked = bytearray(classes)
+    for digit in digits:
+        i = low.find(digit)
+        while i >= 0:
+            marked[i] = ord("u")
+            i = low.find(digit, i + 1)
+    return bytes(marked)
 
 
 def _is_stated_age(low: str, start: int, end: int) -> bool:

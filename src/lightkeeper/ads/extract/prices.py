@@ -14,8 +14,9 @@ front throughout; each unit word prices one number only.
 Speed: a regex that starts with a character class ("\\d") tests every character of the text in
 turn, which costs more than all the rest of this extractor. Digit runs are therefore found in a
 byte copy of the text in which every digit is "0" (`_digit_classes`), so that the scan starts on
-a literal; a text with digits outside ASCII takes the exact scan instead. Everything the words
-after a number say about it is read with one anchored match per number (`_AROUND`).
+a literal; a text with digits outside ASCII takes the exact scan instead. What the words after a
+number say about it is read with anchored matches at its end (`_NOT_AFTER`, `_AFTER`), skipped
+when the character after it cannot start a word of theirs.
 """
 
 from __future__ import annotations
@@ -66,25 +67,24 @@ _NOT_PRICE_WORDS = (
     r"|miles\b|km\b|x\s*\d|\+|hours\b|horas\b|h(?:ou)?rs\s*(?:a|/|per)\s*day|days?\b|d[ií]as\b"
     r"|girls?\b|chicas?\b|stars?\b|photos?\b|pics?\b|reviews?\b)"
 )
-_RUN = re.compile(r"\d+(?:[.,:'’\-]\d+)*")  # a digit run: "1,500", "9:30", "34-24-36"
 _PHONE_DIGITS = 9  # a group of runs with this many digits is a phone number or an id
-# Characters of the text as classes, for the fast scan: "0" a digit, "s" a separator inside a
-# run (",:'"), "g" a gap between the runs of one phone number (" ()+"), "b" both (".-"), "x"
-# anything else (non-ASCII characters arrive as "?").
-_CLASS_TABLE = bytes(
-    ord("0")
-    if c in b"0123456789"
-    else ord("s")
-    if c in b",:'"
-    else ord("b")
-    if c in b".-"
-    else ord("g")
-    if c in b" ()+"
-    else ord("x")
-    for c in range(256)
-)
-# A group of runs a few gap characters apart, `more` set when it holds more than one run. "00*"
-# rather than "0+": a leading literal lets the regex engine skip ahead to the next digit.
+# Digit runs ("1,500", "9:30", "34-24-36", as `\d+(?:[.,:'’\-]\d+)*` finds them) and the groups
+# they form ("713 555 0123") are found over `_digit_classes`, one letter per character: "0" a
+# digit, "s" a separator inside a run (",:'’"), "g" a gap between the runs of one group (" ()+"),
+# "b" both (".-"), "x" anything else. "00*" rather than "0+": a leading literal lets the regex
+# engine skip ahead to the next digit. `more` is set when a group holds more than one run.
+
+
+def _class_table() -> bytes:
+    """The byte classes of `_digit_classes` (see the comment above)."""
+    table = bytearray(b"x" * 256)
+    for chars, letter in (("0123456789", "0"), (",:'", "s"), (".-", "b"), (" ()+", "g")):
+        for char in chars:
+            table[ord(char)] = ord(letter)
+    return bytes(table)
+
+
+_CLASS_TABLE = _class_table()
 _CLASS_RUN = re.compile(rb"00*(?:[sb]0+)*")
 _CLASS_GROUP = re.compile(rb"00*(?:[sb]0+)*(?P<more>(?:[gb]{1,3}0+(?:[sb]0+)*)+)?")
 _ASCII_BYTES = bytes(range(128))
@@ -95,43 +95,31 @@ _QUANTITY_AFTER = (
     r"\s*(?:(?P<hours>h(?:ou)?rs?\b|hours?\b|horas?\b|h\b)"
     r"|(?P<minutes>min(?:ute)?s?\b|minutos\b|m\b))"
 )
-_AFTER = (
+# What the words right after a number say about it, read in anchored matches at its end. First
+# what rules it out (`not_price`: an age, a size, a time, a count; a date; a bra size; the "30" of
+# "30 min"), then, for the numbers still standing, the words that make it a price. Two matches,
+# as the second, much the dearer, is not needed for a third of the numbers. All groups are
+# optional, so neither match fails.
+_NOT_AFTER = re.compile(
+    r"(?:(?P<not_price>(?=" + _NOT_PRICE_WORDS + r"))"
+    r"|(?=(?P<slash_digit>/\s*\d)?)"
+    r"(?=(?P<per_quantity>/\s*(?:" + _UNIT.format(p="s_") + r"))?)"
+    r"(?=(?P<cup>" + _CUP_SIZE + r")?)"
+    r"(?=(?:" + _QUANTITY_AFTER + r")?))"
+)
+_NOT_AFTER_GROUPS = ("not_price", "slash_digit", "per_quantity", "cup", "hours", "minutes")
+_AFTER = re.compile(
     r"(?P<k>k\b)?(?:\s*(?P<cur>" + _CURRENCY + r"))?(?:\s*(?P<code>" + _CODE + r"))?"
     r"(?P<glue>\s*(?:/|per\b|x\b|por\b|la\b|el\b|a\b|an\b|for\s+(?:an?\s+|1\s+)?|each\b|cada\b"
     r"|-)?\s*)"
     r"(?P<unit>" + _UNIT.format(p="r_") + r")?"
     r"(?P<label>\s*[:=])?"  # a unit followed by ":" labels the next number ("150 / h: 250")
 )
-# What the text right after a number says about it, read in one anchored match at the number's
-# end: `not_price` (an age, a size, a time, a count: nothing else is read then), or each of the
-# optional lookaheads that follow. All groups are optional, so the match never fails.
-_AROUND = re.compile(
-    r"(?:(?P<not_price>(?=" + _NOT_PRICE_WORDS + r"))"
-    r"|(?=" + _AFTER + r")"
-    r"(?=(?P<slash_digit>/\s*\d)?)"
-    r"(?=(?P<per_quantity>/\s*(?:" + _UNIT.format(p="s_") + r"))?)"
-    r"(?=(?P<cup>" + _CUP_SIZE + r")?)"
-    r"(?=(?:" + _QUANTITY_AFTER + r")?))"
-)
-# Every character a part of `_AROUND` can start with, besides whitespace (a test keeps this in step
-# with the pattern). After any other character, or none, `_AROUND` finds nothing: the match is
-# skipped for the numbers followed by ",", ".", ")", an emoji...
-# The groups of `_AROUND` read for every number, in one call.
-_AROUND_GROUPS = (
-    "not_price",
-    "k",
-    "cur",
-    "code",
-    "unit",
-    "label",
-    "glue",
-    "slash_digit",
-    "per_quantity",
-    "cup",
-    "hours",
-    "minutes",
-)
-_AROUND_STARTS = frozenset('abcdefghiklmnopqrstuvxy0123456789$€£½"%+/-:=')
+_AFTER_GROUPS = ("k", "cur", "code", "unit", "label", "glue")
+# Every character `_NOT_AFTER` or `_AFTER` can start with, besides whitespace (a test keeps this
+# in step with the patterns). After any other character, or none, they find nothing: both matches
+# are skipped for the numbers followed by ",", ".", ")", an emoji...
+_AFTER_STARTS = frozenset('abcdefghiklmnopqrstuvxy0123456789$€£½"%+/-')
 _SEPARATORS = ":=-–>|@"
 _SEPARATOR_WORDS = ("is", "es", "rate", "price", "precio")
 
@@ -225,8 +213,8 @@ def extract_prices(text: str, *, default_currency: str = "USD") -> list[Price]:
 def _candidates(low: str, default: str) -> list[_Candidate]:
     """Every number of `low` that is not ruled out as a non-price and has something beside it.
 
-    The hot loop of this extractor: checks run cheapest first, and all the groups of `_AROUND`
-    are read in one call.
+    The hot loop of this extractor: checks run cheapest first, and the groups of a match are
+    read in one call.
     """
     found: list[_Candidate] = []
     for start, end in _runs_outside_phones(low):
@@ -237,14 +225,13 @@ def _candidates(low: str, default: str) -> list[_Candidate]:
             continue
         following = low[end : end + 1]
         right: _Right | None = None
-        if following in _AROUND_STARTS or following.isspace():
-            around = _AROUND.match(low, end)
-            if around is None:
+        if following in _AFTER_STARTS or following.isspace():
+            checks = _NOT_AFTER.match(low, end)
+            if checks is None or _is_not_price(amount, checks.group(*_NOT_AFTER_GROUPS)):
                 continue
-            groups = around.group(*_AROUND_GROUPS)
-            if groups[0] is not None or _is_not_price(amount, groups):
-                continue
-            right = _right_side(around, groups)
+            after = _AFTER.match(low, end)
+            if after is not None:
+                right = _right_side(after)
         candidate = _candidate_at(low, start, amount, default, right)
         if candidate is not None:
             found.append(candidate)
@@ -258,62 +245,42 @@ def _runs_outside_phones(low: str) -> list[tuple[int, int]]:
     id ("713 555 0123", "(713) 555-0123", "Ref 9425503850") and none of its runs is a price.
     """
     classes = _digit_classes(low)
-    if classes is None:
-        return _runs_outside_phones_exact(low)
     kept: list[tuple[int, int]] = []
     for group in _CLASS_GROUP.finditer(classes):
         start, end = group.span()
         if end - start >= _PHONE_DIGITS and classes.count(b"0", start, end) >= _PHONE_DIGITS:
             continue
-        if group.group("more") is None:
+        if group.lastindex is None:  # one run
             kept.append((start, end))
         else:
             kept.extend(run.span() for run in _CLASS_RUN.finditer(classes, start, end))
     return kept
 
 
-def _digit_classes(low: str) -> bytes | None:
-    """`low` as one class letter per character (see `_CLASS_TABLE`), or None if that is not exact.
+def _digit_classes(low: str) -> bytes:
+    """`low` as one class letter per character (see `_class_table`).
 
-    Not exact when a digit is not ASCII ("５") or a "’" joins two digits ("5’6"): bytes cannot say
-    those characters are part of a run.
+    Characters outside ASCII arrive as "?", class "x"; the few that matter, a digit ("５", as
+    `\\d` reads it) and "’", are marked afterwards. Looking for them in the bytes of the
+    characters outside ASCII costs less than in the text.
     """
-    ascii_text = low.encode("ascii", "replace")
-    classes = ascii_text.translate(_CLASS_TABLE)
+    classes = low.encode("ascii", "replace").translate(_CLASS_TABLE)
     if low.isascii():
         return classes
     others = low.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
     others_text = others.decode("utf-8", "surrogatepass")
-    if _ANY_DIGIT.search(others_text):
-        return None
+    marks = dict.fromkeys(_ANY_DIGIT.findall(others_text), ord("0"))
     if "’" in others_text:
-        i = low.find("’")
+        marks["’"] = ord("s")
+    if not marks:
+        return classes
+    marked = bytearray(classes)
+    for char, letter in marks.items():
+        i = low.find(char)
         while i >= 0:
-            if 0 < i < len(low) - 1 and classes[i - 1] == classes[i + 1] == ord("0"):
-                return None
-            i = low.find("’", i + 1)
-    return classes
-
-
-def _runs_outside_phones_exact(low: str) -> list[tuple[int, int]]:
-    """`_runs_outside_phones` by a scan of the text itself, for any digits Unicode knows."""
-    kept: list[tuple[int, int]] = []
-    group: list[tuple[int, int]] = []
-    digits = 0
-    for match in _RUN.finditer(low):
-        start, end = match.span()
-        if group:
-            gap = low[group[-1][1] : start]
-            if len(gap) > 3 or gap.strip(" ().+-"):
-                if digits < _PHONE_DIGITS:
-                    kept.extend(group)
-                group, digits = [], 0
-        group.append((start, end))
-        run = match.group(0)
-        digits += len(run) if run.isdigit() else sum(c.isdigit() for c in run)
-    if digits < _PHONE_DIGITS:
-        kept.extend(group)
-    return kept
+            marked[i] = letter
+            i = low.find(char, i + 1)
+    return bytes(marked)
 
 
 def _amount(run: str) -> float | None:
@@ -335,8 +302,10 @@ def _amount(run: str) -> float | None:
 
 
 def _is_not_price(amount: float, groups: tuple[str | None, ...]) -> bool:
-    """True when the words right after a number (`_AROUND_GROUPS`) show it is not a price."""
-    slash_digit, per_quantity, cup, hours, minutes = groups[7:]
+    """True when the words right after a number (`_NOT_AFTER_GROUPS`) show it is not a price."""
+    not_price, slash_digit, per_quantity, cup, hours, minutes = groups
+    if not_price is not None:
+        return True
     if slash_digit is not None and per_quantity is None:
         return True  # a date or "24/7", unless it is "100/30min"
     if cup is not None and 28 <= amount <= 48:
@@ -347,12 +316,12 @@ def _is_not_price(amount: float, groups: tuple[str | None, ...]) -> bool:
     return bool(minutes) and amount in (15, 20, 30, 45, 60, 90, 120)
 
 
-def _right_side(around: re.Match[str], groups: tuple[str | None, ...]) -> _Right | None:
+def _right_side(after: re.Match[str]) -> _Right | None:
     """Thousands, currency word, code and unit written after a number, or None if none is."""
-    k, currency_word, code_word, unit_text, label, glue = groups[1:7]
+    k, currency_word, code_word, unit_text, label, glue = after.group(*_AFTER_GROUPS)
     unit: tuple[str, int, bool] | None = None
     if unit_text is not None and label is None:
-        unit = _right_unit(around, unit_text, glue or "")
+        unit = _right_unit(after, unit_text, glue or "")
     if not (k or currency_word or code_word or unit):
         return None
     return bool(k), currency_word, "roses" if code_word else "", unit
@@ -393,7 +362,7 @@ def _candidate_at(
     return _Candidate(start, amount, currency, code, right_unit, left)
 
 
-def _right_unit(around: re.Match[str], unit_text: str, glue: str) -> tuple[str, int, bool]:
+def _right_unit(after: re.Match[str], unit_text: str, glue: str) -> tuple[str, int, bool]:
     """The unit written after a number, its position and whether it is attached to it.
 
     Attached: nothing between ("150hh"), or a word or slash that means "per" ("150/hr",
@@ -409,9 +378,9 @@ def _right_unit(around: re.Match[str], unit_text: str, glue: str) -> tuple[str, 
     else:
         attached = True
     unit = _UNIT_PHRASES.get(" ".join(unit_text.split())) or next(
-        _UNIT_NAMES[g] for g in _UNIT_GROUPS if around.group("r_" + g)
+        _UNIT_NAMES[g] for g in _UNIT_GROUPS if after.group("r_" + g)
     )
-    return unit, around.start("unit"), attached
+    return unit, after.start("unit"), attached
 
 
 def _may_have_left_context(low: str, start: int) -> bool:
