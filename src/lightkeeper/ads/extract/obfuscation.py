@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["decode_digits", "decode_digits_quickly"]
+__all__ = ["decode_digits", "decode_digits_quickly", "decode_digits_thoroughly_if_different"]
 
 # --- pass 1: Unicode -----------------------------------------------------------------------
 
@@ -63,12 +63,6 @@ _COMMON_MARK_SET = frozenset(_COMMON_MARKS)
 _MARK_NEAR_DIGIT_RE = re.compile(r"[0-9][\ufe0f\u200d]|[\ufe0f\u200d][0-9]")
 
 
-@dataclass(frozen=True, slots=True)
-class _UnicodeFolding:
-    table: dict[int, str | None]  # str.translate table
-    triggers: frozenset[str]  # characters whose presence calls for folding
-
-
 def _digit_text(char: str) -> str | None:
     """ASCII digits for a non-ASCII character that denotes a small whole number, else None."""
     digit = unicodedata.digit(char, None)
@@ -85,40 +79,44 @@ def _digit_text(char: str) -> str | None:
 
 
 @cache
-def _unicode_folding() -> _UnicodeFolding:
-    """The Unicode folding table, built once on first use (~30 ms)."""
-    table: dict[int, str | None] = {}
-    for code in range(0x80, _LAST_SCANNED):
-        char = chr(code)
+def _folded_char(char: str) -> str | None:
+    """The ASCII replacement of a non-ASCII character ("" drops it), or None when it stays.
+
+    Worked out per distinct character on first sight: ads use a few dozen of them, so this is
+    far cheaper than a table of every code point built up front (~30 ms at start-up).
+    """
+    if char in _HOMOGLYPHS:
+        return _HOMOGLYPHS[char]
+    if char in _DELETED:
+        return ""
+    if char in _DASHES:
+        return "-"
+    if char == _KEYCAP_TEN:
+        return "10"
+    code = ord(char)
+    if code < _LAST_SCANNED:
         digits = _digit_text(char)
         if digits is not None:
-            table[code] = digits
-        elif unicodedata.category(char) == "Zs":
-            table[code] = " "
-    for code in range(0xFF01, 0xFF5F):  # full-width ASCII: "（７１３）－５５５"
-        table.setdefault(code, chr(code - 0xFEE0))
-    table[0x3000] = " "
-    table.update({ord(char): "-" for char in _DASHES})
-    table.update({ord(char): None for char in _DELETED})
-    table.update({ord(char): latin for char, latin in _HOMOGLYPHS.items()})
-    table[ord(_KEYCAP_TEN)] = "10"
-    triggers = frozenset(chr(code) for code in table) - _COMMON_MARK_SET
-    return _UnicodeFolding(table=table, triggers=triggers)
+            return digits
+        if unicodedata.category(char) == "Zs":  # U+3000, the ideographic space, among them
+            return " "
+    if 0xFF01 <= code < 0xFF5F:  # full-width ASCII: "（７１３）－５５５"
+        return chr(code - 0xFEE0)
+    return None
 
 
 def _fold_unicode(text: str) -> str:
     """Text with non-ASCII digits, keycaps, spaces, dashes and homoglyphs made ASCII."""
     if text.isascii():
         return text
-    folding = _unicode_folding()
     others = set(_NON_ASCII_RE.findall(text))
-    present = others & folding.triggers
+    present = {char for char in others - _COMMON_MARK_SET if _folded_char(char) is not None}
     if others & _COMMON_MARK_SET and _MARK_NEAR_DIGIT_RE.search(text) is not None:
         present |= others & _COMMON_MARK_SET
     # A few distinct characters to replace at most: str.replace per character is far cheaper
     # than str.translate (or a regex class of all digit-like characters) over the whole text.
     for char in present:
-        text = text.replace(char, folding.table[ord(char)] or "")
+        text = text.replace(char, _folded_char(char) or "")
     return text
 
 
@@ -195,6 +193,7 @@ _SPANISH_WORD_RE = re.compile(
 )
 _LONE_O_RE = re.compile(r"(?<=[ \t])[oO](?=[ \t])")
 _MIN_RUN_DIGITS = 7  # the shortest national number anyone writes out
+_ASCII_DIGITS = "0123456789"  # the only digits left in a run once Unicode is folded
 
 
 def _decoded_spelled_run(run: str) -> str | None:
@@ -204,7 +203,7 @@ def _decoded_spelled_run(run: str) -> str | None:
     words = _SPELLED_WORD_RE.findall(run)
     if not words:
         return None
-    digit_count = len(words) + sum(char.isdigit() for char in run)
+    digit_count = len(words) + sum(map(run.count, _ASCII_DIGITS))
     if digit_count < _MIN_RUN_DIGITS:
         return None
     decoded = _SPELLED_WORD_RE.sub(lambda m: _SPELLED[m.group().lower()], run)
@@ -532,6 +531,20 @@ def decode_digits_quickly(text: str) -> str:
     to `decode_digits`.
     """
     return _decoded(text, thorough=False)
+
+
+def decode_digits_thoroughly_if_different(text: str) -> str | None:
+    """Return `decode_digits(text)` when it may differ from `decode_digits_quickly(text)`, else
+    None.
+
+    For a caller that already holds the quick decoding: the two differ only when the text has
+    digit words glued together and no digit glued to a digit word, which a cheap look at its
+    words tells.
+    """
+    folded = _fold_unicode(text)
+    if not _has_glued_word_run(_words_of(folded)) or _has_glued_digit_words(folded):
+        return None
+    return _decoded(text, thorough=True)
 
 
 def _decoded(text: str, *, thorough: bool) -> str:

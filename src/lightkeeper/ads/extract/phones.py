@@ -31,7 +31,10 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneMetadata
 
-from lightkeeper.ads.extract.obfuscation import decode_digits, decode_digits_quickly
+from lightkeeper.ads.extract.obfuscation import (
+    decode_digits_quickly,
+    decode_digits_thoroughly_if_different,
+)
 
 __all__ = ["extract_phones"]
 
@@ -142,6 +145,7 @@ _MAX_DAY = 31
 # A country code written without "+" is believed only before a full-size national number.
 _MIN_FOREIGN_NATIONAL = 8
 _OTHER_REGIONS = ("GB", "ES")  # tried for numbers impossible in the ad's region
+_SHORT_SOURCE = 64  # a structured phone field: cached whole, since an operator reuses it
 _LONG_GROUP = 6  # a group this long ends a phone number ("713 5550123", "07911 123456")
 
 
@@ -177,13 +181,27 @@ def extract_phones(text: str, *, region: str = "US", structured: str | None = No
     return _without_national_twins(list(dict.fromkeys(found)), region_code)
 
 
-def _phones_in_source(source: str, region: str) -> list[str]:
-    """Phones in one text: the quick decoding first, the thorough one only when it finds none."""
+def _phones_in_source(source: str, region: str) -> list[str] | tuple[str, ...]:
+    """Phones in one text (may repeat); short ones, structured phone fields that an operator
+    reuses from ad to ad, from a cache."""
+    if len(source) <= _SHORT_SOURCE:
+        return _phones_in_short_source(source, region)
+    return _phones_in_decoded(source, region)
+
+
+@lru_cache(maxsize=1 << 14)
+def _phones_in_short_source(source: str, region: str) -> tuple[str, ...]:
+    return tuple(_phones_in_decoded(source, region))
+
+
+def _phones_in_decoded(source: str, region: str) -> list[str]:
+    """Phones in one text: the quick decoding first, the thorough one only when it finds none
+    and differs."""
     quick = decode_digits_quickly(source)
     phones = _phones_in(quick, region)
     if not phones:
-        thorough = decode_digits(source)
-        if thorough != quick:
+        thorough = decode_digits_thoroughly_if_different(source)
+        if thorough is not None and thorough != quick:
             phones = _phones_in(thorough, region)
     return phones
 
