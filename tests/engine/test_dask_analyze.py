@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +36,7 @@ def client() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, dashboard_address=None
+            n_workers=2, threads_per_worker=1, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as connected,
     ):
@@ -92,3 +93,70 @@ def test_dask_results_equal_local_results(
         want = pq.read_table(local_dir / f"{folder}.parquet").sort_by(key).to_pylist()
         assert got == want, folder
     assert json.loads((tmp_path / "summary.json").read_text())["counts"] == expected["counts"]
+
+
+def test_boilerplate_learned_on_the_cluster_equals_the_local_one(
+    client: Any, local: tuple[Path, dict[str, Any]]
+) -> None:
+    import numpy as np
+
+    from lightkeeper.ads.distributed.template_stage import learn_boilerplate_dask
+    from lightkeeper.ads.distributed.templates import template_part
+    from lightkeeper.ads.templates.boilerplate import BoilerplateOptions, learn_boilerplate
+    from lightkeeper.ads.templates.cluster import TemplateOptions, member_ids, prepare_corpus
+    from lightkeeper.ads.templates.shingles import string_hashes
+    from lightkeeper.engine.dask import DaskEngine
+
+    local_dir, _ = local
+    ads = pq.read_table(local_dir / "ads.parquet", columns=["id", "version", "title", "body"])
+    seeds = ("No law enforcement.", "Fees are for time and companionship only.")
+    for opts in (
+        BoilerplateOptions(),
+        BoilerplateOptions(min_ads=3, sample=8, rounds=3, min_contexts=3.0, seed_sentences=seeds),
+    ):
+        corpus = prepare_corpus(ads)
+        want = learn_boilerplate(
+            corpus.sentence_ad,
+            corpus.sentence_hash,
+            string_hashes(member_ids(ads)),
+            sentence_shape=corpus.sentence_shape,
+            options=opts,
+        )
+        cuts = [0, 400, 401, 1100, ads.num_rows]
+        with DaskEngine(client=client) as engine:
+            pieces = [engine.put(ads.slice(lo, hi - lo)) for lo, hi in itertools.pairwise(cuts)]
+            parts = engine.map(template_part, pieces, cuts[:-1], name="test-parts")
+            got = learn_boilerplate_dask(
+                engine, parts, cuts[:-1], options=TemplateOptions(boilerplate=opts)
+            )
+        assert len(want.hashes) > 0
+        assert np.array_equal(got.hashes, want.hashes)
+        assert np.array_equal(got.ad_counts, want.ad_counts)
+        flagged_by_data = want.related * opts.min_contexts <= 1.0  # seeds aside
+        assert np.allclose(got.related[flagged_by_data], want.related[flagged_by_data])
+
+
+def test_a_running_cluster_is_used_by_its_address(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    from lightkeeper.ads.distributed import analyze_dask
+
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(ODD_LINES + "\n", encoding="utf-8")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=":0"
+    ) as cluster:
+        summary = analyze_dask(
+            [odd], tmp_path / "out", options=OPTIONS, scheduler=cluster.scheduler_address
+        )
+        assert cluster.scheduler_address  # still up after the run
+    assert summary["engine"]["workers"] == 1
+    assert summary["counts"] == {
+        "input_lines": 7,
+        "analysed": 3,
+        "duplicates": 1,
+        "quarantined": 3,
+        "new_versions": 1,
+        "warnings": 1,
+        "balanced": True,
+    }
+    assert pq.read_table(tmp_path / "out" / "ads").num_rows == 3

@@ -70,7 +70,8 @@ class DaskEngine:
                 n_workers=self.workers or default_workers(),
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # Any free port: a dashboard address of None still binds the default 8787.
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
@@ -114,11 +115,12 @@ class DaskEngine:
 
     def put(self, value: Any) -> Any:
         """A future of `value`, stored on one worker (for data made on the client)."""
-        return self.client.scatter(value, hash=False)
+        # Wrapped in a list: scatter would spread a list, or a dict by its keys, item by item.
+        return self.client.scatter([value], hash=False)[0]
 
     def scatter(self, value: Any) -> Any:
         """A future of `value` copied to every worker (for a table every task reads)."""
-        return self.client.scatter(value, broadcast=True, hash=False)
+        return self.client.scatter([value], broadcast=True, hash=False)[0]
 
     def gather(self, futures: Sequence[Any]) -> list[Any]:
         """The values of the futures, on the client: only for small results."""

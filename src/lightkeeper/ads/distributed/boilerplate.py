@@ -234,30 +234,34 @@ def round_flags(
     """One round of `learn_boilerplate` for a reducer's candidates: (flagged, their related).
 
     `excluded` (sorted) are the sentences excluded in this round (seeds and the previous
-    round's boilerplate).
+    round's boilerplate). One call of `learn_boilerplate` covers every subject: the sampled
+    ads of the subjects not excluded, with the excluded sentences removed; and for each
+    excluded subject its own copies of its sampled ads, where only the other excluded
+    sentences are removed. Every sentence that is not the subject of its copy is renamed
+    (its hash mixed with the copy's salt; its shape, which the comparison reads, is kept), so
+    no other sentence becomes a candidate or gains ads: each subject is judged on exactly
+    its own sample, as in the whole corpus.
     """
     subjects = group.sentences.subjects
-    is_excluded = np.isin(subjects, excluded)
-    flagged: list[U64] = []
-    related: list[F64] = []
-    runs: list[tuple[U64, U64]] = []
-    if (~is_excluded).any():
-        runs.append((subjects[~is_excluded], excluded))
-    for subject in subjects[is_excluded].tolist():
-        # An excluded subject keeps its own sentence in its sampled ads.
-        runs.append((np.array([subject], np.uint64), excluded[excluded != np.uint64(subject)]))
-    for chosen, removed in runs:
-        hashes, shares = _mini_run(group, chosen, removed, options)
-        flagged.append(hashes)
-        related.append(shares)
-    if not flagged:
+    if not len(subjects):
         return np.zeros(0, np.uint64), np.zeros(0, np.float64)
-    return np.concatenate(flagged), np.concatenate(related)
+    is_excluded = np.isin(subjects, excluded)
+    copies = [_copies(group, subjects[~is_excluded], excluded, salt=np.uint64(0))]
+    for subject in subjects[is_excluded].tolist():
+        chosen = np.array([subject], np.uint64)
+        removed = excluded[excluded != chosen[0]]
+        copies.append(_copies(group, chosen, removed, salt=chosen[0]))
+    owner, hashes, shapes, keys = _stacked(copies)
+    once = replace(options, rounds=1, seed_sentences=())
+    learned = learn_boilerplate(owner, hashes, keys, sentence_shape=shapes, options=once)
+    mine = np.isin(learned.hashes, subjects)
+    return learned.hashes[mine], learned.related[mine]
 
 
-def _mini_run(
-    group: BoilerplateGroup, subjects: U64, removed: U64, options: BoilerplateOptions
-) -> tuple[U64, F64]:
+def _copies(
+    group: BoilerplateGroup, subjects: U64, removed: U64, *, salt: np.uint64
+) -> tuple[I64, U64, U64, U64]:
+    """(sentence owner, hash, shape) of copies of the subjects' sampled ads, and ad keys."""
     entries = np.isin(group.sentences.entry_hash, subjects)
     ads = np.searchsorted(group.rows, np.unique(group.sentences.entry_row[entries]))
     lengths = group.offsets[ads + 1] - group.offsets[ads]
@@ -265,12 +269,22 @@ def _mini_run(
     owner = np.repeat(np.arange(len(ads), dtype=np.int64), lengths)
     hashes, shapes = group.hashes[picked], group.shapes[picked]
     keep = ~np.isin(hashes, removed)
-    once = replace(options, rounds=1, seed_sentences=())
-    learned = learn_boilerplate(
-        owner[keep], hashes[keep], group.ad_keys[ads], sentence_shape=shapes[keep], options=once
+    owner, hashes, shapes = owner[keep], hashes[keep], shapes[keep]
+    keys = group.ad_keys[ads]
+    other = ~np.isin(hashes, subjects)
+    with np.errstate(over="ignore"):
+        renamed = mix64(hashes ^ mix64(keys[owner] ^ salt))
+    return owner, np.where(other, renamed, hashes), shapes, keys
+
+
+def _stacked(copies: list[tuple[I64, U64, U64, U64]]) -> tuple[I64, U64, U64, U64]:
+    shift = np.cumsum([0] + [len(keys) for *_, keys in copies[:-1]])
+    return (
+        np.concatenate([o + k for (o, *_), k in zip(copies, shift.tolist(), strict=True)]),
+        np.concatenate([h for _, h, _, _ in copies]),
+        np.concatenate([s for _, _, s, _ in copies]),
+        np.concatenate([keys for *_, keys in copies]),
     )
-    mine = np.isin(learned.hashes, subjects)
-    return learned.hashes[mine], learned.related[mine]
 
 
 def final_counts(group: SentenceGroup, wanted: U64) -> tuple[U64, I64]:

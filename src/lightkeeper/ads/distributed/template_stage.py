@@ -126,7 +126,7 @@ def _confirmed_edges(
     at_first = engine.shuffle(
         pairs,
         split=partial(tp.split_pairs_home, offsets=first_rows, side=0),
-        combine=tp.concat_pairs,
+        combine=tp.distinct_pairs,
         n_out=n,
         name="lsh-to-first",
     )

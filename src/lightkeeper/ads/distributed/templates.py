@@ -170,37 +170,54 @@ def concat_pairs(pieces: list[I64]) -> I64:
     return np.concatenate(pieces) if pieces else np.zeros((0, 2), dtype=np.int64)
 
 
-def with_first_signature(sig: U32, pairs: I64, first_row: int) -> tuple[I64, U32]:
-    """Pairs whose first row is in this partition, with that row's signature."""
-    return pairs, sig[pairs[:, 0] - first_row]
+def distinct_pairs(pieces: list[I64]) -> I64:
+    """Pairs from several pieces without repeats (one pair is found in several bands)."""
+    return unique_edges(concat_pairs(pieces))
+
+
+Signed = tuple[I64, I64, U32]  # pairs, row in the signatures of each pair, signatures
+
+
+def with_first_signature(sig: U32, pairs: I64, first_row: int) -> tuple[I64, U32, int]:
+    """Pairs whose first row is in this partition, with the partition's signatures."""
+    return pairs, sig, first_row
 
 
 def split_signed_home(
-    signed: tuple[I64, U32], n_out: int, *, offsets: list[int]
-) -> list[tuple[I64, U32]]:
-    """Signed pairs cut by the partition of their second row."""
-    pairs, sigs = signed
+    signed: tuple[I64, U32, int], n_out: int, *, offsets: list[int]
+) -> list[Signed]:
+    """Pairs cut by the partition of their second row, each piece carrying the signature of
+    each distinct first row once (a bucket's first member is in many pairs)."""
+    pairs, sig, first_row = signed
     assign = home_of(pairs[:, 1], offsets)
     order = np.argsort(assign, kind="stable")
     bounds = np.searchsorted(assign[order], np.arange(n_out + 1))
-    return [
-        (pairs[order[lo:hi]], sigs[order[lo:hi]]) for lo, hi in itertools.pairwise(bounds.tolist())
-    ]
+    out: list[Signed] = []
+    for lo, hi in itertools.pairwise(bounds.tolist()):
+        piece = pairs[order[lo:hi]]
+        firsts, inverse = np.unique(piece[:, 0], return_inverse=True)
+        out.append((piece, inverse.reshape(-1).astype(np.int64), sig[firsts - first_row]))
+    return out
 
 
-def concat_signed(pieces: list[tuple[I64, U32]]) -> tuple[I64, U32]:
+def concat_signed(pieces: list[Signed]) -> Signed:
     """Signed pairs from several pieces."""
     if not pieces:
-        return np.zeros((0, 2), np.int64), np.zeros((0, 0), np.uint32)
-    return np.concatenate([p for p, _ in pieces]), np.concatenate([s for _, s in pieces])
+        return np.zeros((0, 2), np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.uint32)
+    shift = np.cumsum([0] + [len(s) for _, _, s in pieces[:-1]])
+    return (
+        np.concatenate([p for p, _, _ in pieces]),
+        np.concatenate([i + k for (_, i, _), k in zip(pieces, shift.tolist(), strict=True)]),
+        np.concatenate([s for _, _, s in pieces]),
+    )
 
 
-def confirmed_pairs(sig: U32, signed: tuple[I64, U32], first_row: int, *, threshold: float) -> I64:
+def confirmed_pairs(sig: U32, signed: Signed, first_row: int, *, threshold: float) -> I64:
     """The pairs whose estimated similarity reaches the threshold (second row is local)."""
-    pairs, first_sigs = signed
+    pairs, index, first_sigs = signed
     if not len(pairs):
         return np.zeros((0, 2), dtype=np.int64)
-    both = np.concatenate([first_sigs, sig[pairs[:, 1] - first_row]])
+    both = np.concatenate([first_sigs[index], sig[pairs[:, 1] - first_row]])
     k = len(pairs)
     similar = estimated_similarity(both, np.arange(k), np.arange(k, 2 * k)) >= threshold
     return np.asarray(pairs[similar], dtype=np.int64)
