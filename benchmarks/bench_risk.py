@@ -262,7 +262,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--corpus", type=Path, default=None)
     args = parser.parse_args()
-    print(json.dumps(run(args.corpus, ads=args.ads, seed=args.seed), indent=2))
+    f = run(args.corpus, ads=args.ads, seed=args.seed)
+    ad, net, job, speed = f["ad_level"], f["network_level"], f["job_check"], f["speed"]
+    print(f"{f['corpus']}: {f['ads']} ads (details in benchmarks/results/risk.json)")
+    print(
+        f"ad level      ROC AUC {ad['roc_auc']:.4f} (text alone {ad['roc_auc_text_only']:.4f}, "
+        f"weights fitted on the truth {ad['roc_auc_fitted_weights_cv']:.4f}), "
+        f"{ad['ads']} ads, {ad['risky']} risky"
+    )
+    print(f"network level ROC AUC {net['roc_auc']:.4f}, {net['networks_scored']} networks")
+    print(
+        f"job check     ROC AUC {job['roc_auc']:.4f}; rated medium or high: "
+        f"{job['flagged_medium_or_high']['deceptive']:.0%} of deceptive, "
+        f"{job['flagged_medium_or_high']['legitimate']:.0%} of legitimate offers"
+    )
+    print(f"non-zero scores without a raising reason: {f['reasons']}")
+    print(f"score_ads {speed['score_ads_us_per_ad']} us/ad, {speed['ratio_to_floor']}x the floor")
 
 
 if __name__ == "__main__":
