@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lightkeeper.ads.extract.phone_validity import valid_e164
 from lightkeeper.ads.extract.phones import extract_phones
 
 US = "+17135550123"
@@ -376,3 +377,54 @@ def test_finds_every_valid_us_number_however_written(
         assert phones == [expected]
     else:
         assert expected not in phones
+
+
+# --- the fast validity check agrees with phonenumbers ------------------------------------------
+
+_COUNTRY_CODES = sorted(str(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+@st.composite
+def _numbers_to_validate(draw: st.DrawFn) -> tuple[str, str]:
+    region = draw(st.sampled_from(["US", "CA", "GB", "ES", "MX", "VE", "FR", "JP", "AU", "ZZ"]))
+    digits = draw(st.text(alphabet="0123456789", min_size=7, max_size=17))
+    if draw(st.booleans()):
+        digits = draw(st.sampled_from(_COUNTRY_CODES)) + digits[: draw(st.integers(6, 13))]
+    plus = region == "ZZ" or draw(st.booleans())
+    return ("+" if plus else "") + digits, region
+
+
+def _library_e164(number: str, region: str) -> str | None:
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@settings(max_examples=600, deadline=None)
+@given(case=_numbers_to_validate())
+def test_valid_e164_agrees_with_phonenumbers(case: tuple[str, str]) -> None:
+    number, region = case
+    assert valid_e164(number, region) == _library_e164(number, region)
+
+
+@pytest.mark.parametrize(
+    ("number", "region", "expected"),
+    [
+        ("7135550123", "US", US),
+        ("4165550123", "CA", CA),
+        ("+447400123456", "ZZ", GB),
+        ("07400123456", "GB", GB),  # trunk "0": left to phonenumbers
+        ("612345678", "ES", ES),
+        ("5512345678", "MX", MX),
+        ("+8005550123", "ZZ", None),
+        ("34612345678", "ES", ES),  # the region's own country code without "+"
+        ("011447400123456", "US", GB),  # an international prefix
+        ("1234567", "US", None),
+    ],
+)
+def test_valid_e164_examples(number: str, region: str, expected: str | None) -> None:
+    assert valid_e164(number, region) == expected

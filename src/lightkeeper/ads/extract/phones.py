@@ -35,6 +35,7 @@ from lightkeeper.ads.extract.obfuscation import (
     decode_digits_quickly,
     decode_digits_thoroughly_if_different,
 )
+from lightkeeper.ads.extract.phone_validity import valid_e164
 
 __all__ = ["extract_phones"]
 
@@ -711,10 +712,10 @@ def _international(digits: str) -> str | None:
     """E.164 for digits that start with a country code, or None."""
     if not _is_international_length(digits):
         return None
-    phone = _valid_e164("+" + digits, _UNKNOWN_REGION)
+    phone = valid_e164("+" + digits, _UNKNOWN_REGION)
     if phone is None and digits.startswith("521") and len(digits) == 13:
         # Mexican mobiles were dialled "+52 1 ..." until 2019 and ads still write it so.
-        phone = _valid_e164("+52" + digits[3:], _UNKNOWN_REGION)
+        phone = valid_e164("+52" + digits[3:], _UNKNOWN_REGION)
     return phone
 
 
@@ -724,7 +725,7 @@ def _national(digits: str, region: str) -> str | None:
         return None
     if region == "MX":
         digits = _without_old_mexican_prefix(digits)
-    return _valid_e164(digits, region)
+    return valid_e164(digits, region)
 
 
 def _without_old_mexican_prefix(digits: str) -> str:
@@ -776,13 +777,3 @@ def _national_rules(region: str) -> _NationalRules | None:
         return None
     prefix = metadata.national_prefix or ""
     return _NationalRules(lengths, prefix, prefix == "0", str(metadata.country_code))
-
-
-def _valid_e164(number: str, region: str) -> str | None:
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))

@@ -1,0 +1,200 @@
+"""Phone numbers as E.164 when `phonenumbers` deems them valid, with a fast path for plain digits.
+
+`phonenumbers.parse` followed by `is_valid_number` costs ~60 µs a number, most of it in general
+machinery (input clean-up, extensions, RFC 3966, metadata look-ups and regex caches per call)
+that digit strings never need. For the common shapes, ``"+" + digits`` with no default region
+and national digits in a known region, this module finds the country code and the national
+significant number itself and checks them against the same metadata patterns, in the same
+order, as `phonenumbers` does. Whenever the digits need a step it does not reproduce (an
+international or national prefix to strip, the region's own country code in front, leading
+zeros), it hands the number to `phonenumbers` itself, so the answer is always the library's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneMetadata
+
+__all__ = ["valid_e164"]
+
+_UNKNOWN_REGION = "ZZ"
+_NON_GEO_REGION = "001"  # phonenumbers' region code for global services (+800, +882...)
+_MIN_NSN = 2  # phonenumbers' bounds on a national significant number
+_MAX_NSN = 17
+_MAX_COUNTRY_CODE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Desc:
+    """A number description: its possible lengths (empty means any) and its full pattern."""
+
+    lengths: frozenset[int]
+    pattern: re.Pattern[str]
+
+    def matches(self, nsn: str) -> bool:
+        if self.lengths and len(nsn) not in self.lengths:
+            return False
+        return self.pattern.fullmatch(nsn) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """What parsing and validating a number of one metadata entry needs."""
+
+    country_code: int
+    international_prefix: re.Pattern[str] | None
+    national_prefix: re.Pattern[str] | None  # national_prefix_for_parsing
+    leading_digits: re.Pattern[str] | None
+    general: _Desc | None
+    # Descriptions in `phonenumbers`' order of number types; a number is valid when the general
+    # description and one of these match (mobile only counts when its pattern differs from the
+    # fixed line's, as there).
+    types: tuple[_Desc, ...]
+
+
+def valid_e164(number: str, region: str) -> str | None:
+    """E.164 of `number` ("+" and digits, or digits) parsed in `region` when valid, else None.
+
+    Same answer as ``phonenumbers.parse`` then ``is_valid_number`` then E.164 formatting, with
+    parse errors as None.
+    """
+    fast = _fast_e164(number, region)
+    if isinstance(fast, _Unsure):
+        return _library_e164(number, region)
+    return fast
+
+
+class _Unsure:
+    """Marks a number the fast path leaves to `phonenumbers`."""
+
+
+_UNSURE = _Unsure()
+
+
+def _fast_e164(number: str, region: str) -> str | _Unsure | None:
+    if not number.isascii():
+        return _UNSURE
+    if number.startswith("+"):
+        if region != _UNKNOWN_REGION or not number[1:].isdigit():
+            return _UNSURE
+        country_code, nsn = _split_country_code(number[1:])
+        if not country_code:
+            return _UNSURE
+        rules = _rules_for_country_code(country_code)
+    else:
+        if not number.isdigit():
+            return _UNSURE
+        rules = _rules_for_region(region)
+        if rules is None:
+            return _UNSURE
+        if rules.international_prefix is not None and rules.international_prefix.match(number):
+            return _UNSURE
+        if number.startswith(str(rules.country_code)):
+            return _UNSURE
+        nsn = number
+    if rules is None or not _MIN_NSN <= len(nsn) <= _MAX_NSN or nsn.startswith("0"):
+        return _UNSURE
+    if rules.national_prefix is not None and rules.national_prefix.match(nsn):
+        return _UNSURE
+    return f"+{rules.country_code}{nsn}" if _is_valid(rules.country_code, nsn) else None
+
+
+def _split_country_code(digits: str) -> tuple[int, str]:
+    """The country calling code at the start of the digits and the rest, or (0, digits)."""
+    if not digits or digits[0] == "0":
+        return 0, digits
+    for size in range(1, min(len(digits), _MAX_COUNTRY_CODE) + 1):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return code, digits[size:]
+    return 0, digits
+
+
+def _is_valid(country_code: int, nsn: str) -> bool:
+    """`phonenumbers.is_valid_number` for a number without leading zeros."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code)
+    if not regions:
+        return False
+    if len(regions) == 1:
+        rules = _rules_for(country_code, regions[0])
+        return rules is not None and _has_known_type(rules, nsn)
+    for region in regions:
+        rules = _rules_for(country_code, region) if region != _NON_GEO_REGION else None
+        if region == _NON_GEO_REGION or rules is None:
+            continue  # phonenumbers skips regions without metadata
+        if rules.leading_digits is not None:
+            if rules.leading_digits.match(nsn):
+                return _has_known_type(rules, nsn)
+        elif _has_known_type(rules, nsn):
+            return True
+    return False
+
+
+def _has_known_type(rules: _Rules, nsn: str) -> bool:
+    """Whether `phonenumbers` gives the number a type other than UNKNOWN."""
+    if rules.general is None or not rules.general.matches(nsn):
+        return False
+    return any(desc.matches(nsn) for desc in rules.types)
+
+
+def _rules_for_country_code(country_code: int) -> _Rules | None:
+    region = phonenumbers.region_code_for_country_code(country_code)
+    return _rules_for(country_code, region)
+
+
+def _rules_for_region(region: str) -> _Rules | None:
+    metadata = PhoneMetadata.metadata_for_region(region, None)
+    return None if metadata is None else _rules_for(metadata.country_code, region)
+
+
+@lru_cache(maxsize=512)
+def _rules_for(country_code: int, region: str) -> _Rules | None:
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    if metadata is None or metadata.country_code is None:
+        return None
+    types = [
+        metadata.premium_rate,
+        metadata.toll_free,
+        metadata.shared_cost,
+        metadata.voip,
+        metadata.personal_number,
+        metadata.pager,
+        metadata.uan,
+        metadata.voicemail,
+        metadata.fixed_line,
+    ]
+    if not metadata.same_mobile_and_fixed_line_pattern:
+        types.append(metadata.mobile)
+    return _Rules(
+        country_code=metadata.country_code,
+        international_prefix=_compiled(metadata.international_prefix),
+        national_prefix=_compiled(metadata.national_prefix_for_parsing),
+        leading_digits=_compiled(metadata.leading_digits),
+        general=_desc(metadata.general_desc),
+        types=tuple(desc for desc in map(_desc, types) if desc is not None),
+    )
+
+
+def _compiled(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern) if pattern else None
+
+
+def _desc(desc: phonenumbers.PhoneNumberDesc | None) -> _Desc | None:
+    """A description that can match, or None (no pattern matches nothing in phonenumbers)."""
+    if desc is None or not desc.national_number_pattern:
+        return None
+    return _Desc(frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern))
+
+
+def _library_e164(number: str, region: str) -> str | None:
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
