@@ -116,3 +116,35 @@ def test_unknown_format_is_one_clear_message(tmp_path: Path) -> None:
     result = lightkeeper("analyze", str(path), "--out", str(tmp_path / "o"))
     assert result.returncode == 2
     assert "unknown input format" in result.stderr
+
+
+@pytest.mark.slow
+def test_analyze_on_dask_equals_local(corpus: Path, tmp_path: Path) -> None:
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    assert lightkeeper("analyze", str(corpus), "--out", str(local), "--quiet").returncode == 0
+    result = lightkeeper(
+        "analyze",
+        str(corpus),
+        "--out",
+        str(dask),
+        "--engine",
+        "dask",
+        "--partitions",
+        "3",
+        "--quiet",
+    )
+    assert result.returncode == 0, result.stderr
+    columns = ["id", "version", "network_id", "template_id"]
+    rows_local = pq.read_table(local / "ads.parquet", columns=columns).to_pylist()
+    rows_dask = pq.read_table(dask / "ads", columns=columns).to_pylist()
+    key = lambda r: (r["id"], r["version"])  # noqa: E731
+    assert sorted(rows_local, key=key) == sorted(rows_dask, key=key)
+    summary = json.loads((dask / "summary.json").read_text())
+    assert summary["counts"]["balanced"] is True
+    assert summary["counts"]["quarantined"] == 3
+
+
+def test_unknown_engine_is_one_clear_message(corpus: Path, tmp_path: Path) -> None:
+    result = lightkeeper("analyze", str(corpus), "--out", str(tmp_path / "o"), "--engine", "spark")
+    assert result.returncode == 2
+    assert "unknown engine" in result.stderr

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from lightkeeper import __version__
-from lightkeeper.errors import LightkeeperError
+from lightkeeper.errors import ConfigError, LightkeeperError
 
 app = typer.Typer(
     name="lightkeeper",
@@ -97,6 +97,16 @@ def analyze(
         typer.Option(help="Your indicator catalogue (TOML), merged over the default one."),
     ] = None,
     report: Annotated[bool, typer.Option(help="Write report.html.")] = True,
+    engine: Annotated[
+        str, typer.Option(help="'local' (this machine's cores) or 'dask' (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="With --engine dask: the scheduler address; default a LocalCluster."),
+    ] = None,
+    partitions: Annotated[
+        int | None, typer.Option(min=1, help="With --engine dask: input partitions.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Analyse ad files into OUT: ads, templates, networks, quarantine, summary and report.
@@ -116,6 +126,11 @@ def analyze(
         report=report,
     )
     options = AnalyzeOptions(default_region=region.upper(), workers=workers, corpus=corpus)
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"unknown engine {engine!r}; use 'local' or 'dask'")
+    if engine == "dask" or scheduler is not None:
+        _print_summary(_analyze_dask(inputs, out, options, scheduler, partitions), quiet=quiet)
+        return
     if quiet:
         summary = analyze(inputs, out, options=options)
     else:
@@ -142,6 +157,23 @@ def network(
         typer.echo(json.dumps(details, indent=2, ensure_ascii=False, default=str))
     else:
         typer.echo(network_text(details, max_ads=max_ads))
+
+
+def _analyze_dask(
+    inputs: list[Path],
+    out: Path,
+    options: Any,
+    scheduler: str | None,
+    partitions: int | None,
+) -> dict[str, Any]:
+    try:
+        from lightkeeper.ads.distributed.run import analyze_dask
+    except ImportError as e:
+        raise ConfigError(
+            "the Dask engine needs the dask extra: pip install 'lightkeeper[dask]'"
+        ) from e
+    err.print("[bold]analysing on Dask[/] (outputs as partitioned Parquet)", highlight=False)
+    return analyze_dask(inputs, out, options=options, scheduler=scheduler, partitions=partitions)
 
 
 def _progress() -> Progress:
