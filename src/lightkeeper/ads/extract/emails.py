@@ -95,13 +95,25 @@ def _emails_in(text: str) -> list[str]:
     if not text.isascii():
         # Full-width "＠" and "．" and other compatibility forms become plain ASCII.
         text = unicodedata.normalize("NFKC", text)
-    low = text.lower()
+    low = _ascii_lowered(text)
     emails: list[str] = []
     for start, end in _anchors(low):
         email = _email_at(low, start, end)
         if email is not None:
             emails.append(email)
     return emails
+
+
+def _ascii_lowered(text: str) -> str:
+    """`text` with its ASCII letters lower-cased, the others kept: `str.lower` for this module.
+
+    Every pattern here reads ASCII letters only, and no character outside ASCII lower-cases
+    to one except "İ" (to "i" and a combining dot: then `str.lower` itself). Lower-casing the UTF-8
+    bytes costs about half as much as `str.lower` on a text outside ASCII.
+    """
+    if text.isascii() or "\u0130" in text:
+        return text.lower()
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def _anchors(low: str) -> list[tuple[int, int]]:

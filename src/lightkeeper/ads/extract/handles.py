@@ -168,7 +168,7 @@ def extract_handles(text: str) -> list[str]:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    low = text.lower()
+    low = _ascii_lowered(text)
     # Searches for ASCII strings are faster in a byte copy (other characters "?"). `bytes.find`,
     # not `in`: `in` first tries its argument as an integer and raises inside.
     ascii_low = low.encode("ascii", "replace")
@@ -181,6 +181,18 @@ def extract_handles(text: str) -> list[str]:
         return []
     found.sort(key=lambda item: item[0])
     return list(dict.fromkeys(handle for _, handle in found))
+
+
+def _ascii_lowered(text: str) -> str:
+    """`text` with its ASCII letters lower-cased, the others kept: `str.lower` for this module.
+
+    Every pattern here reads ASCII letters only (and "微信", "👻"), and no character outside ASCII
+    lower-cases to one except "İ" (to "i" and a combining dot: then `str.lower` itself).
+    Lower-casing the UTF-8 bytes costs about half as much as `str.lower` on a text outside ASCII.
+    """
+    if text.isascii() or "\u0130" in text:
+        return text.lower()
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def _cue_handles(low: str, ascii_low: bytes) -> list[tuple[int, str]]:
