@@ -50,6 +50,9 @@ class _Rules:
     national_prefix: re.Pattern[str] | None  # national_prefix_for_parsing
     leading_digits: re.Pattern[str] | None
     general: _Desc | None
+    lengths: frozenset[int]  # the general possible lengths, -1 for none
+    local_lengths: frozenset[int]  # lengths possible only for local dialling
+    transforms_prefix: bool  # a national_prefix_transform_rule rewrites the prefix
     # Descriptions in `phonenumbers`' order of number types; a number is valid when the general
     # description and one of these match (mobile only counts when its pattern differs from the
     # fixed line's, as there).
@@ -96,11 +99,28 @@ def _fast_e164(number: str, region: str) -> str | _Unsure | None:
         if number.startswith(str(rules.country_code)):
             return _UNSURE
         nsn = number
-    if rules is None or not _MIN_NSN <= len(nsn) <= _MAX_NSN or nsn.startswith("0"):
+    if rules is None or not _MIN_NSN <= len(nsn):
         return _UNSURE
-    if rules.national_prefix is not None and rules.national_prefix.match(nsn):
-        return _UNSURE
+    if rules.national_prefix is not None and (prefix := rules.national_prefix.match(nsn)):
+        nsn = _without_national_prefix(nsn, prefix, rules)
+    if not _MIN_NSN <= len(nsn) <= _MAX_NSN or nsn.startswith("0"):
+        return _UNSURE  # empty (unsure) too
     return f"+{rules.country_code}{nsn}" if _is_valid(rules.country_code, nsn) else None
+
+
+def _without_national_prefix(nsn: str, prefix: re.Match[str], rules: _Rules) -> str:
+    """The number without the national prefix that starts it, where `phonenumbers` would strip
+    it: no transform rule, and what is left matches the general pattern at a possible length
+    that is not local-only. "" when unsure."""
+    if rules.transforms_prefix or rules.general is None:
+        return ""
+    stripped = nsn[prefix.end() :]
+    if rules.general.pattern.fullmatch(stripped) is None:
+        return ""
+    size = len(stripped)
+    if size in rules.local_lengths or size not in rules.lengths:
+        return ""
+    return stripped
 
 
 def _split_country_code(digits: str) -> tuple[int, str]:
@@ -169,12 +189,18 @@ def _rules_for(country_code: int, region: str) -> _Rules | None:
     ]
     if not metadata.same_mobile_and_fixed_line_pattern:
         types.append(metadata.mobile)
+    general = metadata.general_desc
     return _Rules(
         country_code=metadata.country_code,
         international_prefix=_compiled(metadata.international_prefix),
         national_prefix=_compiled(metadata.national_prefix_for_parsing),
         leading_digits=_compiled(metadata.leading_digits),
         general=_desc(metadata.general_desc),
+        lengths=frozenset(general.possible_length or ()) if general else frozenset(),
+        local_lengths=frozenset(general.possible_length_local_only or ())
+        if general
+        else frozenset(),
+        transforms_prefix=bool(metadata.national_prefix_transform_rule),
         types=tuple(desc for desc in map(_desc, types) if desc is not None),
     )
 
