@@ -99,7 +99,7 @@ def _fast_e164(number: str, region: str) -> str | _Unsure | None:
         if number.startswith(str(rules.country_code)):
             return _UNSURE
         nsn = number
-    if rules is None or not _MIN_NSN <= len(nsn):
+    if rules is None or len(nsn) < _MIN_NSN:
         return _UNSURE
     if rules.national_prefix is not None and (prefix := rules.national_prefix.match(nsn)):
         nsn = _without_national_prefix(nsn, prefix, rules)
