@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 __all__ = ["decode_digits", "decode_digits_quickly", "decode_digits_thoroughly_if_different"]
 
@@ -266,20 +266,15 @@ def _spelled_runs_near(text: str, words: list[str]) -> list[tuple[int, int]]:
 def _standalone_positions(low: str, words: list[str]) -> list[int]:
     """Sorted positions of the words where they stand on their own (not inside other words)."""
     positions: list[int] = []
-    # Digit words are letters only, so a standalone one is a whole run of letters: a match that
-    # is not standalone never hides one, and longest first finds "ocho" where "oh" also starts.
-    for match in _words_pattern(frozenset(words)).finditer(low):
-        index, end = match.span()
-        if (index == 0 or not low[index - 1].isalpha()) and (
-            end == len(low) or not low[end].isalpha()
-        ):
-            positions.append(index)
-    return positions
-
-
-@lru_cache(maxsize=1 << 12)
-def _words_pattern(words: frozenset[str]) -> re.Pattern[str]:
-    return re.compile("|".join(sorted(words, key=lambda word: (-len(word), word))))
+    for word in words:
+        index = low.find(word)
+        while index != -1:
+            end = index + len(word)
+            before_ok = index == 0 or not low[index - 1].isalpha()
+            if before_ok and (end == len(low) or not low[end].isalpha()):
+                positions.append(index)
+            index = low.find(word, end)
+    return sorted(positions)
 
 
 def _all_spelled_runs(text: str) -> list[tuple[int, int]]:
