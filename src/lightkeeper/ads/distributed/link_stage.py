@@ -41,7 +41,7 @@ def run_link_stage(
     seconds: dict[str, float] = {}
     n = len(ads)
     t0 = time.perf_counter()
-    names = _image_names(engine, ads, config) if config.link_images else {}
+    names, n_hashes = _image_names(engine, ads, config) if config.link_images else ({}, 0)
     names_f = engine.scatter(names)
     seconds["link_images"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -74,6 +74,7 @@ def run_link_stage(
         first_rows=first_rows,
         config=config,
     )
+    sizes["image_hashes"] = n_hashes
     hub_set = {(hub.kind, hub.identifier) for hub in decision.hubs}
     seconds["link_hubs"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -93,7 +94,9 @@ def _concat_occ(pieces: list[pa.Table]) -> list[pa.Table]:
     return pieces
 
 
-def _image_names(engine: DaskEngine, ads: list[Any], config: LinkConfig) -> dict[str, str]:
+def _image_names(
+    engine: DaskEngine, ads: list[Any], config: LinkConfig
+) -> tuple[dict[str, str], int]:
     values = engine.map(lk.image_hash_values, ads, name="img-hashes")
     distinct = engine.shuffle(
         values,
@@ -105,7 +108,7 @@ def _image_names(engine: DaskEngine, ads: list[Any], config: LinkConfig) -> dict
     hashes = pa.concat_arrays(
         [a.cast(pa.string()) for a in engine.gather(distinct)] or [pa.array([], pa.string())]
     )
-    return lk.image_cluster_names(hashes, max_distance=config.image_max_distance)
+    return lk.image_cluster_names(hashes, max_distance=config.image_max_distance), len(hashes)
 
 
 def _decision(
@@ -151,7 +154,11 @@ def _decision(
     facts = concat_tables([f for f, _ in reduced], lk.ROWS_SCHEMA)
     occ = concat_tables([o for _, o in reduced], lk.OCC_SCHEMA)
     decision = lk.reduced_decision(facts, occ, names, config=config)
-    sizes = {"hub_rows_gathered": facts.num_rows, "hub_occurrences_gathered": occ.num_rows}
+    sizes = {
+        "hub_ads": facts.num_rows,
+        "hub_occurrences": occ.num_rows,
+        "hub_bytes": facts.nbytes + occ.nbytes,
+    }
     return decision, sizes
 
 

@@ -53,7 +53,7 @@ from lightkeeper.ads.templates.cluster import (
 from lightkeeper.ads.templates.lsh import band_keys
 from lightkeeper.ads.templates.minhash import estimated_similarity, minhash_signatures
 from lightkeeper.ads.templates.shingles import string_hashes
-from lightkeeper.engine.dask_graph import split_by, unique_edges
+from lightkeeper.engine.dask_graph import mixed, split_by, unique_edges
 
 U32 = npt.NDArray[np.uint32]
 BUCKET_SCHEMA = pa.schema(
@@ -141,7 +141,7 @@ def bucket_pairs(pieces: list[pa.Table]) -> I64:
     Each member is paired with its bucket's first member and with the member before it, in
     member id order: `lsh.candidate_pairs` on the local engine's canonical order.
     """
-    table = concat_tables(pieces, BUCKET_SCHEMA)
+    table = _shared_buckets(concat_tables(pieces, BUCKET_SCHEMA))
     if table.num_rows < 2:
         return np.zeros((0, 2), dtype=np.int64)
     order = pc.sort_indices(
@@ -158,6 +158,17 @@ def bucket_pairs(pieces: list[pa.Table]) -> I64:
     left = np.r_[rows[first[others]], rows[chained - 1]]
     right = np.r_[rows[others], rows[chained]]
     return unique_edges(np.stack([left, right], axis=1))
+
+
+def _shared_buckets(table: pa.Table) -> pa.Table:
+    """The rows of buckets with two members or more (most buckets hold one ad: they give no
+    pair, and leaving them out spares sorting them by member id)."""
+    band = numbers(table, "band", np.int64).astype(np.uint64)
+    key = numbers(table, "key", np.uint64)
+    with np.errstate(over="ignore"):
+        code = key ^ mixed(band)
+    _, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    return table.filter(pa.array(counts[inverse.reshape(-1)] >= 2))
 
 
 def split_pairs_home(pairs: I64, n_out: int, *, offsets: list[int], side: int) -> list[I64]:
