@@ -36,15 +36,15 @@ _MAX_BARE_AMOUNT = 100_000
 _LEFT_WINDOW = 32
 
 _UNIT = (
-    r"(?P<{p}half_hour>hh\b|half[\s-]?(?:an?\s+)?h(?:ou)?r\b|1/2\s*(?:h(?:ou)?r|h|hora)\b|½\s*h"
-    r"(?:ou)?r?\b|30\s*(?:min(?:ute)?s?|mins?|m|minutos)\b|media\s+hora\b)"
-    r"|(?P<{p}q15>15\s*(?:min(?:ute)?s?|m|minutos)\b|qv\b|quick\s*visit\b|quickie\b)"
+    r"(?P<{p}half_hour>hh\b|half[\s-]?(?:an?\s+|)h(?:ou|)r\b|1/2\s*(?:h(?:ou|)r|h|hora)\b|½\s*h"
+    r"(?:ou|)r?\b|30\s*(?:min(?:ute|)s?|mins?|m|minutos)\b|media\s+hora\b)"
+    r"|(?P<{p}q15>15\s*(?:min(?:ute|)s?|m|minutos)\b|qv\b|quick\s*visit\b|quickie\b)"
     r"|(?P<{p}session>sessions?\b|sesi[oó]n\b|visit\b|visita\b"
-    r"|(?:2|3|4|two|three|four|dos|tres)\s*(?:h(?:ou)?rs?|hours|horas)\b"
-    r"|(?:45|90|120)\s*(?:min(?:ute)?s?|minutos)\b|dinner\s*date\b)"
+    r"|(?:2|3|4|two|three|four|dos|tres)\s*(?:h(?:ou|)rs?|hours|horas)\b"
+    r"|(?:45|90|120)\s*(?:min(?:ute|)s?|minutos)\b|dinner\s*date\b)"
     r"|(?P<{p}night>over[\s-]*night\b|all[\s-]*night\b|full\s*night\b|night\b|nite\b"
     r"|toda\s+la\s+noche\b|noche\b|ovn\b|o/n\b)"
-    r"|(?P<{p}hour>(?:1|one|an|una)\s*(?:h(?:ou)?r|hour|hora|h)\b|60\s*(?:min(?:ute)?s?|minutos)\b"
+    r"|(?P<{p}hour>(?:1|one|an|una)\s*(?:h(?:ou|)r|hour|hora|h)\b|60\s*(?:min(?:ute|)s?|minutos)\b"
     r"|hour\b|hr\b|hrs\b|hora\b|h\b|hourly\b)"
 )
 _UNIT_GROUPS = ("half_hour", "q15", "session", "night", "hour")
@@ -64,7 +64,7 @@ _CODE = r"roses?|rosas?|donations?|donativos?|donaci[oó]n"
 _NOT_PRICE_WORDS = (
     r"\s*(?:yo\b|y/o|y\.o|yrs?\b|years?\b|a[ñn]os\b|a[ñn]itos\b|lbs?\b|pounds\b|libras\b|kg\b"
     r"|kilos?\b|cm\b|ft\b|feet\b|inch|\"|%|am\b|pm\b|a\.m|p\.m|st\b|nd\b|rd\b|th\b|mi\b"
-    r"|miles\b|km\b|x\s*\d|\+|hours\b|horas\b|h(?:ou)?rs\s*(?:a|/|per)\s*day|days?\b|d[ií]as\b"
+    r"|miles\b|km\b|x\s*\d|\+|hours\b|horas\b|h(?:ou|)rs\s*(?:a|/|per)\s*day|days?\b|d[ií]as\b"
     r"|girls?\b|chicas?\b|stars?\b|photos?\b|pics?\b|reviews?\b)"
 )
 _PHONE_DIGITS = 9  # a group of runs with this many digits is a phone number or an id
@@ -86,15 +86,17 @@ def _class_table() -> bytes:
 
 _CLASS_TABLE = _class_table()
 _CLASS_RUN = re.compile(rb"00*(?:[sb]0+)*")
-_CLASS_GROUP = re.compile(rb"00*(?:[sb]0+)*(?P<more>(?:[gb]{1,3}0+(?:[sb]0+)*)+)?")
+_CLASS_GROUP = re.compile(rb"00*(?:[sb]0+)*(?:(?P<more>(?:[gb]{1,3}0+(?:[sb]0+)*)+)|)")
 _ASCII_BYTES = bytes(range(128))
 _ANY_DIGIT = re.compile(r"\d")
 
 _CUP_SIZE = r"[a-g]{1,3}\b"
 _QUANTITY_AFTER = (
-    r"\s*(?:(?P<hours>h(?:ou)?rs?\b|hours?\b|horas?\b|h\b)"
-    r"|(?P<minutes>min(?:ute)?s?\b|minutos\b|m\b))"
+    r"\s*(?:(?P<hours>h(?:ou|)rs?\b|hours?\b|horas?\b|h\b)"
+    r"|(?P<minutes>min(?:ute|)s?\b|minutos\b|m\b))"
 )
+# The patterns write an optional group "(?:X|)", not "(?:X)?": the regex engine runs the latter
+# as a repeat, which costs several times an alternation with an empty branch.
 # What the words right after a number say about it, read in anchored matches at its end. First
 # what rules it out (`not_price`: an age, a size, a time, a count; a date; a bra size; the "30" of
 # "30 min"), then, for the numbers still standing, the words that make it a price. Two matches,
@@ -102,18 +104,18 @@ _QUANTITY_AFTER = (
 # optional, so neither match fails.
 _NOT_AFTER = re.compile(
     r"(?:(?P<not_price>(?=" + _NOT_PRICE_WORDS + r"))"
-    r"|(?=(?P<slash_digit>/\s*\d)?)"
-    r"(?=(?P<per_quantity>/\s*(?:" + _UNIT.format(p="s_") + r"))?)"
-    r"(?=(?P<cup>" + _CUP_SIZE + r")?)"
-    r"(?=(?:" + _QUANTITY_AFTER + r")?))"
+    r"|(?=(?P<slash_digit>/\s*\d)|)"
+    r"(?=(?P<per_quantity>/\s*(?:" + _UNIT.format(p="s_") + r"))|)"
+    r"(?=(?P<cup>" + _CUP_SIZE + r")|)"
+    r"(?=(?:" + _QUANTITY_AFTER + r")|))"
 )
 _NOT_AFTER_GROUPS = ("not_price", "slash_digit", "per_quantity", "cup", "hours", "minutes")
 _AFTER = re.compile(
-    r"(?P<k>k\b)?(?:\s*(?P<cur>" + _CURRENCY + r"))?(?:\s*(?P<code>" + _CODE + r"))?"
-    r"(?P<glue>\s*(?:/|per\b|x\b|por\b|la\b|el\b|a\b|an\b|for\s+(?:an?\s+|1\s+)?|each\b|cada\b"
-    r"|-)?\s*)"
-    r"(?P<unit>" + _UNIT.format(p="r_") + r")?"
-    r"(?P<label>\s*[:=])?"  # a unit followed by ":" labels the next number ("150 / h: 250")
+    r"(?:(?P<k>k\b)|)(?:\s*(?P<cur>" + _CURRENCY + r")|)(?:\s*(?P<code>" + _CODE + r")|)"
+    r"(?P<glue>\s*(?:/|per\b|x\b|por\b|la\b|el\b|a\b|an\b|for\s+(?:an?\s+|1\s+|)|each\b|cada\b"
+    r"|-|)\s*)"
+    r"(?:(?P<unit>" + _UNIT.format(p="r_") + r")|)"
+    r"(?:(?P<label>\s*[:=])|)"  # a unit followed by ":" labels the next number ("150 / h: 250")
 )
 _AFTER_GROUPS = ("k", "cur", "code", "unit", "label", "glue")
 # Every character `_NOT_AFTER` or `_AFTER` can start with, besides whitespace (a test keeps this
@@ -183,6 +185,8 @@ _UNIT_LAST_WORDS = frozenset(phrase.split()[-1] for phrase in _UNIT_PHRASES)
 # What is written right after a number: thousands ("k"), currency word, code, (unit, position,
 # attached).
 _Right = tuple[bool, str | None, str, tuple[str, int, bool] | None]
+# What is written right before a number: currency word, code, (unit, position, separated).
+_Left = tuple[str | None, str, tuple[str, int, bool] | None]
 
 
 @dataclass(slots=True)
@@ -218,11 +222,17 @@ def _candidates(low: str, default: str) -> list[_Candidate]:
     """
     found: list[_Candidate] = []
     for start, end in _runs_outside_phones(low):
-        if start > 1 and low[start - 1] == "/" and low[start - 2].isdigit():
+        before = low[start - 1] if start else ""
+        if before == "/" and start > 1 and low[start - 2].isdigit():
             continue  # the second part of a date, "24/7" or "1/2"
+        if before == "_":
+            continue  # digits of a handle or an email ("bella_7440"): no word can end at them
         amount = _amount(low[start:end])
         if amount is None:
             continue
+        left = _left_side(low, start) if _may_have_left_context(low, start) else None
+        if before.isalpha() and (left is None or (left[0] is None and left[2] is None)):
+            continue  # digits inside a name, handle or email: "summer_rose3510", "sara23"
         following = low[end : end + 1]
         right: _Right | None = None
         if following in _AFTER_STARTS or following.isspace():
@@ -232,9 +242,10 @@ def _candidates(low: str, default: str) -> list[_Candidate]:
             after = _AFTER.match(low, end)
             if after is not None:
                 right = _right_side(after)
-        candidate = _candidate_at(low, start, amount, default, right)
-        if candidate is not None:
-            found.append(candidate)
+        if left is not None or right is not None:
+            candidate = _candidate_at(start, amount, default, left, right)
+            if candidate is not None:
+                found.append(candidate)
     return found
 
 
@@ -328,9 +339,9 @@ def _right_side(after: re.Match[str]) -> _Right | None:
 
 
 def _candidate_at(
-    low: str, start: int, amount: float, default: str, right: _Right | None
+    start: int, amount: float, default: str, left: _Left | None, right: _Right | None
 ) -> _Candidate | None:
-    """The number at `start` with its currency, code and neighbouring units.
+    """The number at `start` with the currency, code and units written beside it.
 
     None when nothing beside it could make it a price: such a number takes no unit word from
     another one either.
@@ -342,24 +353,17 @@ def _candidate_at(
         thousands, currency_word, code, right_unit = right
         if thousands:
             amount *= 1000
-    left: tuple[str, int, bool] | None = None
-    before_currency: str | None = None
-    if _may_have_left_context(low, start):
-        window_start = max(0, start - _LEFT_WINDOW)
-        before_currency, before_code, left = _left_context(low[window_start:start])
-        if left is not None:
-            left = (left[0], window_start + left[1], left[2])
+    left_unit: tuple[str, int, bool] | None = None
+    if left is not None:
+        before_currency, before_code, left_unit = left
         currency_word = currency_word or before_currency
         code = code or before_code
-    if currency_word is None and not code and right_unit is None and left is None:
+    if currency_word is None and not code and right_unit is None and left_unit is None:
         return None
-    glued = start > 0 and (low[start - 1].isalpha() or low[start - 1] == "_")
-    if glued and before_currency is None and left is None:
-        return None  # digits inside a name, handle or email: "summer_rose3510", "sara23"
     currency = _currency(currency_word, default) if currency_word else None
     if not 0 < amount <= _MAX_AMOUNT:
         return None
-    return _Candidate(start, amount, currency, code, right_unit, left)
+    return _Candidate(start, amount, currency, code, right_unit, left_unit)
 
 
 def _right_unit(after: re.Match[str], unit_text: str, glue: str) -> tuple[str, int, bool]:
@@ -391,10 +395,19 @@ def _may_have_left_context(low: str, start: int) -> bool:
     return i >= 0 and (low[i].isalpha() or low[i] in "$€£:=-–>|@½")
 
 
+def _left_side(low: str, start: int) -> _Left:
+    """Currency word, code and (unit, position, separated) written before the number at `start`."""
+    window_start = max(0, start - _LEFT_WINDOW)
+    currency, code, unit = _left_context(low[window_start:start])
+    if unit is not None:
+        unit = (unit[0], window_start + unit[1], unit[2])
+    return currency, code, unit
+
+
 # The words before numbers repeat across an operator's ads ("30 min $"): reading them once saves
 # a third of the time of this extractor on a typical corpus.
 @lru_cache(maxsize=16_384)
-def _left_context(seg: str) -> tuple[str | None, str, tuple[str, int, bool] | None]:
+def _left_context(seg: str) -> _Left:
     """Currency word, price code and (unit, position in `seg`, separated) ending `seg`.
 
     `seg` is the text right before a number. Read right to left over the last few words, as ads

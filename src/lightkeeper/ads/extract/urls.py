@@ -40,13 +40,13 @@ KNOWN_TLDS = COUNTRY_TLDS | GENERIC_TLDS
 _TOKEN_END = re.compile(r"[^\s<>\"'`]*")
 _URL_IN_TOKEN = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'`]+"
-    r"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})/[^\s<>\"'`]*",
+    r"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9]|)\.)+([a-z]{2,24})/[^\s<>\"'`]*",
     re.IGNORECASE,
 )
 # "www." in any case: led by the dot, a literal the regex engine can skip to.
 _WWW = re.compile(r"\.(?<=[wW][wW][wW]\.)")
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
-_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})$")
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9]|)\.)+([a-z]{2,24})$")
 _TRAILING = ".,;:!?'\")]}>*…"
 
 
