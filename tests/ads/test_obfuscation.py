@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lightkeeper.ads.extract import obfuscation
 from lightkeeper.ads.extract.obfuscation import decode_digits, decode_digits_quickly
 
 DECODED: list[tuple[str, str]] = [
@@ -168,3 +171,46 @@ def test_spelled_numbers_decode_to_their_digits(
     decoded = decode_digits(spelled.upper() if upper else spelled)
     assert decoded == sep.join(digits)
     assert decode_digits_quickly(spelled.upper() if upper else spelled) == decoded
+
+
+def test_lower_case_matching_is_equivalent_outside_the_listed_characters() -> None:
+    """The spelled-digit patterns run case-sensitively on lower-cased text; that finds what
+    IGNORECASE finds for every code point that lower-cases to one character, except those listed.
+    """
+    originals = "".join(
+        chr(code)
+        for code in range(0x110000)
+        if not 0xD800 <= code < 0xE000 and len(chr(code).lower()) == 1
+    )
+    lowered = originals.lower()
+    assert len(lowered) == len(originals)
+    letters = sorted(set("".join(obfuscation._SPELLED)))
+    pieces = [
+        *letters,
+        r"[^\W_]",
+        r"[^\W\d_]",
+        r"[0-9]",
+        r"[ \t,;\-*~/_|•·()\[\]]",
+        r"\.",
+        r"[ \t]",
+    ]
+    odd: set[str] = set()
+    for piece in pieces:
+        folded = {m.start() for m in re.finditer(piece, originals, re.IGNORECASE)}
+        plain = {m.start() for m in re.finditer(piece, lowered)}
+        odd.update(originals[index] for index in folded ^ plain)
+    assert odd == set(obfuscation._CASE_ONLY_LOOKALIKES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SEVEN One THREE five five five zero one two three", "7 1 3 5 5 5 0 1 2 3"),
+        ("Siete UNO tres cinco cinco cinco cero uno dos tres", "7 1 3 5 5 5 0 1 2 3"),
+        ("\u017fix one three five five five zero one two three", "6 1 3 5 5 5 0 1 2 3"),  # long s
+        ("\u0131 six one three five five five zero one two three", "\u0131 6 1 3 5 5 5 0 1 2 3"),
+        ("call SEVENONETHREE 555 0123", "call 713 555 0123"),
+    ],
+)
+def test_digit_words_in_any_case(text: str, expected: str) -> None:
+    assert decode_digits(text) == expected

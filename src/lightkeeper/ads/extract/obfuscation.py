@@ -153,8 +153,17 @@ _WORD = "(?:" + "|".join(sorted(_SPELLED, key=lambda w: (-len(w), w))) + ")"
 _TOKEN = rf"(?:{_WORD}(?:(?![^\W\d_])|(?={_WORD}|[0-9]))|[0-9]++)"
 # A dot followed by a space ends a sentence, not a number: "... zero. One hour".
 _SPELLED_SEP = r"(?:[ \t,;\-*~/_|•·()\[\]]|\.(?![ \t]))" + "{0,4}"
-_SPELLED_RUN_RE = re.compile(rf"(?<![^\W_])(?>{_TOKEN}(?:{_SPELLED_SEP}{_TOKEN})*)", re.IGNORECASE)
+_SPELLED_RUN = rf"(?<![^\W_])(?>{_TOKEN}(?:{_SPELLED_SEP}{_TOKEN})*)"
+_SPELLED_RUN_RE = re.compile(_SPELLED_RUN, re.IGNORECASE)
 _SPELLED_WORD_RE = re.compile(_WORD, re.IGNORECASE)
+# IGNORECASE costs about twice the time on these long alternations, so the same patterns run on
+# the lower-cased text where that is equivalent: when lower-casing keeps every position, and
+# without the two characters that IGNORECASE alone equates with ASCII letters (dotless i, long s).
+# tests/ads/test_obfuscation.py checks that list against every code point.
+_LOWER_RUN_RE = re.compile(_SPELLED_RUN)
+_LOWER_WORD_RE = re.compile(_WORD)
+_CASE_ONLY_LOOKALIKES = ("\u0131", "\u017f")
+_ASCII_LETTER_FOR = str.maketrans({"\u0131": "i", "\u017f": "s"})
 # Screens, on byte images of the text, several times cheaper than a regex scan of the text:
 # 1. lower-case ASCII letters kept, everything else a space, split into words: is any word a
 #    digit word of its own ("seven", "7one3")?
@@ -200,16 +209,41 @@ def _decoded_spelled_run(run: str) -> str | None:
     """The run with its digit words as digits, or None when it is too short to be a phone."""
     if len(run) < _MIN_RUN_DIGITS:
         return None
-    words = _SPELLED_WORD_RE.findall(run)
-    if not words:
+    decoded, words = _with_digit_words_as_digits(run)
+    if not words or words + sum(map(run.count, _ASCII_DIGITS)) < _MIN_RUN_DIGITS:
         return None
-    digit_count = len(words) + sum(map(run.count, _ASCII_DIGITS))
-    if digit_count < _MIN_RUN_DIGITS:
-        return None
-    decoded = _SPELLED_WORD_RE.sub(lambda m: _SPELLED[m.group().lower()], run)
     # Commas only pace a spelled number out ("seven one three, five five five"): make them
     # spaces so the phone search does not read them as list separators.
     return _RUN_COMMAS_RE.sub(" ", decoded)
+
+
+def _with_digit_words_as_digits(run: str) -> tuple[str, int]:
+    """The run with its digit words replaced by digits, and how many there were."""
+    low = _lower_if_equivalent(run)
+    if low is None:
+        return _SPELLED_WORD_RE.subn(lambda m: _SPELLED[_ascii_word(m.group())], run)
+    pieces: list[str] = []
+    last = 0
+    for match in _LOWER_WORD_RE.finditer(low):
+        pieces.append(run[last : match.start()])  # letters left over keep their case
+        pieces.append(_SPELLED[match.group()])
+        last = match.end()
+    pieces.append(run[last:])
+    return "".join(pieces), len(pieces) // 2
+
+
+def _ascii_word(word: str) -> str:
+    """A digit word as matched with IGNORECASE, in ASCII lower case ("ſix" is "six")."""
+    return word.lower().translate(_ASCII_LETTER_FOR)
+
+
+def _lower_if_equivalent(text: str) -> str | None:
+    """The text lower-cased when a case-sensitive match on it finds what an IGNORECASE match on
+    the text finds, at the same positions; else None."""
+    low = text.lower()
+    if len(low) != len(text) or any(char in text for char in _CASE_ONLY_LOOKALIKES):
+        return None
+    return low
 
 
 def _words_of(text: str) -> list[bytes]:
@@ -247,13 +281,15 @@ def _spelled_runs_near(text: str, words: list[str]) -> list[tuple[int, int]]:
     low = text.lower()
     if len(low) != len(text):  # rare letters whose lower case is longer: scan it all
         return _all_spelled_runs(text)
+    odd = any(char in text for char in _CASE_ONLY_LOOKALIKES)
+    runs, haystack = (_SPELLED_RUN_RE, text) if odd else (_LOWER_RUN_RE, low)
     spans: list[tuple[int, int]] = []
     for index in _standalone_positions(low, words):
         if spans and index < spans[-1][1]:
             continue  # inside the run found last
         # The run may begin before the word, with digits or glued words: "cerosiete7tres".
         position = max(0, index - _BACKTRACK_LIMIT, spans[-1][1] if spans else 0)
-        while (match := _SPELLED_RUN_RE.search(text, position, len(text))) is not None:
+        while (match := runs.search(haystack, position, len(text))) is not None:
             if match.start() > index:
                 break
             if match.end() > index:
@@ -278,7 +314,10 @@ def _standalone_positions(low: str, words: list[str]) -> list[int]:
 
 
 def _all_spelled_runs(text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in _SPELLED_RUN_RE.finditer(text)]
+    low = _lower_if_equivalent(text)
+    if low is None:
+        return [match.span() for match in _SPELLED_RUN_RE.finditer(text)]
+    return [match.span() for match in _LOWER_RUN_RE.finditer(low)]
 
 
 def _split_at_spanish_or(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
