@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lightkeeper.ads.extract import ages
 from lightkeeper.ads.extract.ages import MAX_AGE, MIN_AGE, extract_ages
 
 
@@ -70,3 +73,31 @@ def test_range_keeps_minors_for_the_indicators() -> None:
 @given(st.text())
 def test_never_raises_on_any_unicode(text: str) -> None:
     assert all(MIN_AGE <= age <= MAX_AGE for age in extract_ages(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sara, ２３ yo", [23]),  # digits outside ASCII are digits
+        ("age: ２3", [23]),
+        ("５23 yo", [23]),
+        ("x５5 yo", [55]),
+        ("23５ yo", []),
+        ("23.５ yo", []),
+        ("I am 3１ 💕", [31]),
+        ("SARA 23 YO", [23]),
+        ("TENGO 24 AÑOS", [24]),
+    ],
+)
+def test_reads_digits_and_words_in_any_script_and_case(text: str, expected: list[int]) -> None:
+    assert extract_ages(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789２３٣.,:/$€#+ x\n", max_size=30))
+def test_byte_classes_find_the_numbers_of_the_plain_scan(text: str) -> None:
+    def kept(starts: list[int]) -> list[int]:
+        return [s for s in starts if not (s and text[s - 1] in ages._NOT_BEFORE)]
+
+    plain = [m.start() for m in re.finditer(r"\d{2}(?!\d|[.,:/]\d)", text)]
+    assert kept(ages._two_digit_starts(text)) == kept(plain)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lightkeeper.ads.extract import emails
 from lightkeeper.ads.extract.emails import extract_emails
 
 
@@ -100,3 +103,27 @@ def test_never_raises_on_separator_soup(tokens: list[str]) -> None:
     for email in extract_emails(" ".join(tokens)):
         local, domain = email.split("@")
         assert local and "." in domain
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SARA AT GMAIL DOT COM", ["sara@gmail.com"]),
+        ("sara\t(at)\tgmail.com", ["sara@gmail.com"]),
+        ("sara [AT] gmail [DOT] com", ["sara@gmail.com"]),
+        ("sara ARROBA gmail PUNTO com", ["sara@gmail.com"]),
+        ("sara＠gmail．com 💕", ["sara@gmail.com"]),
+        ("Écrivez: SARA@GMAIL.COM", ["sara@gmail.com"]),
+    ],
+)
+def test_reads_addresses_in_any_case(text: str, expected: list[str]) -> None:
+    assert extract_emails(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="atrob \t([{<@x.é", max_size=40))
+def test_spelled_out_at_is_found_where_a_word_scan_finds_it(text: str) -> None:
+    spans = {m.span() for m in emails._AT_WORD.finditer(text)}
+    spans |= {m.span() for m in emails._ARROBA_WORD.finditer(text)}
+    word_scan = re.finditer(r"[ \t(\[{<](?:at|arroba)\b", text)
+    assert spans == {(m.start() + 1, m.end()) for m in word_scan}

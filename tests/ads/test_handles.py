@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lightkeeper.ads.extract import handles
 from lightkeeper.ads.extract.handles import extract_handles
 
 
@@ -114,3 +115,29 @@ def test_never_raises_on_any_unicode(text: str) -> None:
 )
 def test_never_raises_on_cue_soup(tokens: list[str]) -> None:
     assert isinstance(extract_handles(" ".join(tokens)), list)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("📲IG: sara_22", ["instagram:sara_22"]),  # a cue right after an emoji
+        ("💕snap: bella_x1", ["snapchat:bella_x1"]),
+        ("IG: SARA_22", ["instagram:sara_22"]),
+        ("ＩＧ： sara_22", ["instagram:sara_22"]),
+        ("微信: sara_22x", ["wechat:sara_22x"]),
+        ("👻 bella_snap", ["snapchat:bella_snap"]),
+        ("İG: sara_22", []),  # "İ" lower-cases to "i" and a combining dot: no "ig"
+    ],
+)
+def test_finds_cues_beside_any_character(text: str, expected: list[str]) -> None:
+    assert extract_handles(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="igsnapctelwxkofhu _.@/:-\n📲é5", max_size=40))
+def test_cue_scan_misses_no_cue_at_the_start_of_a_word(text: str) -> None:
+    low = text.lower()
+    positions = set(handles._cue_positions(low, low.encode("ascii", "replace")))
+    for probe in handles._PROBE.finditer(low):
+        if handles._starts_word(low, probe.start()):
+            assert probe.start() in positions

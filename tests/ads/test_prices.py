@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -159,3 +160,109 @@ def test_never_raises_on_any_unicode(text: str) -> None:
 def test_never_raises_on_price_soup(tokens: list[str]) -> None:
     for price in extract_prices(" ".join(tokens)):
         assert price.unit in {"hour", "half_hour", "15min", "night", "session", "unknown"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("１５0 roses", [usd(150, "unknown", "roses")]),  # digits outside ASCII are digits
+        ("$１２０ per hour", [usd(120, "hour")]),
+        ("hh ５0", [usd(50, "half_hour")]),
+        ("713 ５55 0123 $150", [usd(150, "unknown")]),  # a phone with a full-width digit
+        ("5’6 and $200 hh", [usd(200, "half_hour")]),  # "’" joins a height
+        ("1’500 pesos la hora", []),
+        ("2️⃣0️⃣0️⃣ hh", []),  # keycap digits stand apart
+        ("bella_7440 $80 hh", [usd(80, "half_hour")]),
+        ("Sara23 hh 150", [usd(150, "half_hour")]),
+        ("150 HH", [usd(150, "half_hour")]),
+        ("150 DÓLARES LA HORA", [usd(150, "hour")]),
+    ],
+)
+def test_reads_digits_and_words_beside_them_in_any_script_and_case(
+    text: str, expected: list[Price]
+) -> None:
+    assert extract_prices(text) == expected
+
+
+def _first_characters(items: Any) -> tuple[set[str] | None, bool]:
+    """(characters a parsed pattern can start with, "\\s" for whitespace, or None for any;
+    whether it can match nothing)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    found: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            chars: set[str] | None = {chr(av)}
+            nullable = False
+        elif op is c.IN:
+            chars, nullable = set(), False
+            for kind, value in av:
+                if kind is c.LITERAL:
+                    chars.add(chr(value))
+                elif kind is c.RANGE:
+                    chars |= {chr(code) for code in range(value[0], value[1] + 1)}
+                elif kind is c.CATEGORY and value is c.CATEGORY_SPACE:
+                    chars.add("\\s")
+                elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                    chars |= set("0123456789")
+                else:
+                    chars = None
+                    break
+        elif op is c.BRANCH:
+            chars, nullable = set(), False
+            for alternative in av[1]:
+                alt_chars, alt_nullable = _first_characters(alternative)
+                if alt_chars is None:
+                    return None, False
+                chars |= alt_chars
+                nullable = nullable or alt_nullable
+        elif op is c.SUBPATTERN:
+            chars, nullable = _first_characters(av[-1])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            chars, nullable = _first_characters(av[2])
+            nullable = nullable or av[0] == 0
+        elif op is c.ASSERT and av[0] > 0:  # a lookahead reads from here, consuming nothing
+            chars, nullable = _first_characters(av[1])[0], True
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            chars, nullable = set(), True
+        else:
+            chars, nullable = None, False
+        if chars is None:
+            return None, False
+        found |= chars
+        if not nullable:
+            return found, False
+    return found, True
+
+
+@pytest.mark.parametrize("pattern", [prices._NOT_AFTER, prices._AFTER])
+def test_context_is_skipped_only_after_characters_that_start_nothing(
+    pattern: re.Pattern[str],
+) -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    starts, _ = _first_characters(_parser.parse(pattern.pattern, pattern.flags))
+    assert starts is not None
+    assert starts - {"\\s"} <= prices._AFTER_STARTS
+
+
+def _runs_outside_phones_by_plain_scan(text: str) -> list[tuple[int, int]]:
+    """The digit runs outside phone numbers, found run by run on the text itself."""
+    kept: list[tuple[int, int]] = []
+    group: list[tuple[int, int]] = []
+    digits = 0
+    for match in re.finditer(r"\d+(?:[.,:'’\-]\d+)*", text):
+        gap = text[group[-1][1] : match.start()] if group else ""
+        if group and (len(gap) > 3 or gap.strip(" ().+-")):
+            kept.extend(group if digits < 9 else [])
+            group, digits = [], 0
+        group.append(match.span())
+        digits += sum(ch.isdigit() for ch in match.group(0))
+    kept.extend(group if digits < 9 else [])
+    return kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789１２٣.,:'’-–()+ /$hx\n５", max_size=40))
+def test_byte_classes_find_the_runs_of_the_plain_scan(text: str) -> None:
+    assert prices._runs_outside_phones(text) == _runs_outside_phones_by_plain_scan(text)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lightkeeper.ads.extract import urls
 from lightkeeper.ads.extract.urls import MAX_URL_CHARS, extract_urls
 
 
@@ -52,3 +53,26 @@ def test_skips_urls_longer_than_the_bound() -> None:
 def test_never_raises_on_any_unicode(text: str) -> None:
     for url in extract_urls(text):
         assert len(url) <= MAX_URL_CHARS and url[-1] not in ".,;:!?"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("visit WwW.Site.com now", ["www.site.com"]),
+        ("💕 see www.a.com/x 💕", ["www.a.com/x"]),
+        ("İ www.a.com/x", ["www.a.com/x"]),
+    ],
+)
+def test_finds_www_in_any_case_beside_any_character(text: str, expected: list[str]) -> None:
+    assert extract_urls(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="wW./ x💕é", max_size=30))
+def test_anchors_are_every_slash_and_www(text: str) -> None:
+    low = text.lower()
+    expected = sorted(
+        [i for i in range(len(low)) if low.startswith("/", i)]
+        + [i for i in range(len(low)) if low.startswith("www.", i)]
+    )
+    assert urls._anchors(text) == (expected if "/" in text or "www." in low else [])

@@ -121,7 +121,7 @@ _AFTER_GROUPS = ("k", "cur", "code", "unit", "label", "glue")
 # Every character `_NOT_AFTER` or `_AFTER` can start with, besides whitespace (a test keeps this
 # in step with the patterns). After any other character, or none, they find nothing: both matches
 # are skipped for the numbers followed by ",", ".", ")", an emoji...
-_AFTER_STARTS = frozenset('abcdefghiklmnopqrstuvxy0123456789$€£½"%+/-')
+_AFTER_STARTS = frozenset('abcdefghiklmnopqrstuvxy0123456789$€£½"%+/-:=')
 _SEPARATORS = ":=-–>|@"
 _SEPARATOR_WORDS = ("is", "es", "rate", "price", "precio")
 
