@@ -87,6 +87,9 @@ def test_never_raises_on_any_unicode(text: str) -> None:
         ("I am 3１ 💕", [31]),
         ("SARA 23 YO", [23]),
         ("TENGO 24 AÑOS", [24]),
+        ("CUMPLÍ 18 💕", [18]),
+        ("TENGO 24 AÑITOS 💕", [24]),
+        ("I am 70\u212ag", []),  # the Kelvin sign lower-cases to "k": "70kg"
     ],
 )
 def test_reads_digits_and_words_in_any_script_and_case(text: str, expected: list[int]) -> None:

@@ -176,6 +176,10 @@ def test_never_raises_on_price_soup(tokens: list[str]) -> None:
         ("Sara23 hh 150", [usd(150, "half_hour")]),
         ("150 HH", [usd(150, "half_hour")]),
         ("150 DÓLARES LA HORA", [usd(150, "hour")]),
+        ("💕 SESIÓN 150", [usd(150, "session")]),
+        ("💕 150 SESIÓN", [usd(150, "session")]),
+        ("💕 DONACIÓN 200", [usd(200, "unknown", "roses")]),
+        ("2\u212a overnight", [usd(2000, "night")]),  # the Kelvin sign lower-cases to "k"
     ],
 )
 def test_reads_digits_and_words_beside_them_in_any_script_and_case(

@@ -46,11 +46,11 @@ _AGE_AFTER = re.compile(
     r"\s*-?\s*(?:"
     r"y\s?/\s?o\b|y\.\s?o\b\.?|yo\b|yrs?\b(?:\s*old|)(?!\s*(?:of\s+|)exp)"
     r"|years?[\s-]*(?:old|young)\b|yr[\s-]*old\b"
-    r"|a[ñn]os\b(?!\s+de\s+(?:experiencia|edad\s+m))|a[ñn]itos\b"
+    r"|a[ñÑn]os\b(?!\s+de\s+(?:experiencia|edad\s+m))|a[ñÑn]itos\b"
     r")"
 )
 _AGE_BEFORE = re.compile(
-    r"(?:\b(?:age|aged|edad|turned|cumpl[ií])\s*(?:is|of|:|-|=|de|)\s*"
+    r"(?:\b(?:age|aged|edad|turned|cumpl[iíÍ])\s*(?:is|of|:|-|=|de|)\s*"
     r"|\b(?:i\s?am|i'm|i’m|im|soy|tengo)\s+(?:only\s+|just\s+|solo\s+|apenas\s+|))\Z"
 )
 # After "I am 23" / "tengo 23", these show the number is a distance, a time, a price or a size.
@@ -95,7 +95,7 @@ def extract_ages(text: str) -> list[int]:
     "I am 23", "just turned 18", "tengo 23 años", "23 añitos", "edad 23". A bare number is never
     taken for an age.
     """
-    low = text.lower()
+    low = _lowered(text)
     ages: list[int] = []
     for start in _two_digit_starts(low):
         if start and low[start - 1] in _NOT_BEFORE:
@@ -106,6 +106,19 @@ def extract_ages(text: str) -> list[int]:
         if _is_stated_age(low, start, start + 2):
             ages.append(age)
     return ages
+
+
+def _lowered(text: str) -> str:
+    """`text.lower()` as the patterns of this module read it, at about half the cost.
+
+    Lower-casing a text outside ASCII char by char costs as much as the rest of this extractor;
+    its UTF-8 bytes lower-case at a fraction of that, ASCII letters only. The patterns name no
+    other letters but "ñ" and "í", which they accept in both cases, and no character
+    outside ASCII lower-cases to an ASCII letter but "İ" and the Kelvin sign: then `str.lower`.
+    """
+    if text.isascii() or "\u0130" in text or "\u212a" in text:
+        return text.lower()
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def _two_digit_starts(low: str) -> list[int]:
@@ -147,7 +160,7 @@ def _is_stated_age(low: str, start: int, end: int) -> bool:
     # Every form of `_AGE_AFTER` starts with "y" or "a", after spaces and a dash.
     if (following in ("y", "a", "-") or following.isspace()) and _AGE_AFTER.match(low, end):
         return True
-    before = low[max(0, start - _WINDOW) : start]
+    before = low[max(0, start - _WINDOW) : start].lower()  # "CUMPLÍ" was kept by `_lowered`
     if not before.rstrip().endswith(_BEFORE_ENDINGS):
         return False
     if _AGE_BEFORE.search(low, max(0, start - _WINDOW), start) is None:
