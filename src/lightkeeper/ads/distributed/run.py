@@ -15,6 +15,7 @@ that takes a directory). The summary has the local engine's keys and counts.
 
 from __future__ import annotations
 
+import math
 import shutil
 import time
 from collections import Counter
@@ -36,7 +37,12 @@ from lightkeeper.ads.pipeline import (
     write_json,
 )
 from lightkeeper.engine.dask import DaskEngine
-from lightkeeper.engine.partitions import count_newlines, numbered, plan_partitions
+from lightkeeper.engine.partitions import (
+    DEFAULT_PARTITION_BYTES,
+    count_newlines,
+    numbered,
+    plan_partitions,
+)
 from lightkeeper.errors import OutputError
 
 OUTPUT_FOLDERS = ("ads", "templates", "networks", "quarantine")
@@ -55,7 +61,8 @@ def analyze_dask(
 
     Without `scheduler` (an address such as ``tcp://10.0.0.5:8786``) a LocalCluster of
     `options.workers` processes (default: all cores) runs for the call. `partitions` is the
-    number of input partitions (default: about 64 MB of input each). `client` reuses a
+    number of input partitions (default: about 64 MB of input each, and at least two per
+    worker; a compressed or CSV file is always one partition). `client` reuses a
     connected distributed.Client (tests). Inputs and `out_dir` must be on storage every
     worker sees. Results equal the local engine's `analyze` (ids, templates, networks).
     """
@@ -111,6 +118,8 @@ def _per_ad_stages(
     clock: dict[str, float],
 ) -> tuple[list[Any], list[ing.PartStats], int]:
     t0 = time.perf_counter()
+    if partitions is None:
+        partitions = default_partitions(paths, workers=engine.n_workers())
     parts = plan_partitions(paths, partitions=partitions)
     parts = numbered(parts, engine.gather(engine.map(count_newlines, parts, name="newlines")))
     n = len(parts)
@@ -140,6 +149,13 @@ def _per_ad_stages(
     stats: list[ing.PartStats] = engine.gather(engine.map(_second, done, name="stats"))
     clock["per_ad_stages"] = time.perf_counter() - t0
     return ads, stats, n
+
+
+def default_partitions(paths: Sequence[Path], *, workers: int) -> int:
+    """About DEFAULT_PARTITION_BYTES of input per partition, and two partitions per worker at
+    least so that every worker has work."""
+    total = sum(path.stat().st_size for path in paths)
+    return max(2 * workers, math.ceil(total / DEFAULT_PARTITION_BYTES))
 
 
 def _first(pair: tuple[Any, Any]) -> Any:
