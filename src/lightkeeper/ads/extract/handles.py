@@ -64,8 +64,8 @@ _PROBE_ASCII = (
 )
 _PROBE_OTHER = ("微信", "👻")
 _PROBE = re.compile(_PROBE_ASCII + "|" + "|".join(_PROBE_OTHER))
-# The same scan over `_word_starts`: a space, then the cue. Leading with a literal lets the regex
-# engine jump from space to space instead of testing every character.
+# The same scan over the bytes `_cue_positions` makes: a space, then the cue. Leading with a
+# literal lets the regex engine jump from space to space instead of testing every character.
 _PROBE_AFTER_SPACE = re.compile(b" (?:" + _PROBE_ASCII.encode() + b")")
 # Bytes of `text.encode("ascii", "replace")`: letters, digits and the characters that continue a
 # word for `_starts_word` ("_.@/") are kept; every other byte, and "?" (any character outside
@@ -309,7 +309,7 @@ def _e164(candidate: str) -> str | None:
 
 def _has_profile_link(ascii_low: bytes) -> bool:
     """Cheap test before `_LINK`: every site it knows ends in one of these before the path."""
-    return (
+    return ascii_low.find(b"/") >= 0 and (
         ascii_low.find(b".com/") >= 0
         or ascii_low.find(b".me/") >= 0
         or ascii_low.find(b".am/") >= 0
