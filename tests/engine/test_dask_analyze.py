@@ -160,3 +160,45 @@ def test_a_running_cluster_is_used_by_its_address(tmp_path: Path) -> None:
         "balanced": True,
     }
     assert pq.read_table(tmp_path / "out" / "ads").num_rows == 3
+
+
+def test_without_a_scheduler_a_local_cluster_runs_for_the_call(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from lightkeeper.ads.distributed import analyze_dask
+
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(ODD_LINES + "\n", encoding="utf-8")
+    summary = analyze_dask([odd], tmp_path / "out", options=replace(OPTIONS, workers=1))
+    assert summary["engine"] == {"name": "dask", "partitions": 2, "workers": 1}
+    assert summary["counts"]["analysed"] == 3
+
+
+def test_allow_and_deny_lists_give_the_local_results(
+    client: Any, inputs: list[Path], local: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    import pyarrow.compute as pc
+
+    from lightkeeper.ads.distributed import analyze_dask
+    from lightkeeper.ads.link.config import LinkConfig
+
+    local_dir, expected = local
+    phone_hub = next(h["identifier"] for h in expected["hubs"] if h["kind"] == "phone")
+    ads = pq.read_table(local_dir / "ads.parquet", columns=["phones", "image_hashes"])
+    counts = pc.value_counts(pc.list_flatten(ads["phones"])).to_pylist()
+    small_phone = next(c["values"] for c in counts if c["counts"] == 2)
+    image = pc.list_flatten(ads["image_hashes"])[0].as_py()
+    link = LinkConfig(allow=frozenset({phone_hub}), deny=frozenset({small_phone, image}))
+    options = replace(OPTIONS, corpus=replace(OPTIONS.corpus, link=link))
+    want = analyze(inputs, tmp_path / "local", options=options)
+    got = analyze_dask(inputs, tmp_path / "dask", options=options, partitions=3, client=client)
+    assert _plain(got["hubs"]) == _plain(want["hubs"])
+    reasons = {h["identifier"]: h["reason"] for h in want["hubs"]}
+    assert reasons[small_phone] == "on the deny list" and phone_hub not in reasons
+    columns = ["id", "version", "network_id", "template_id", "risk_score"]
+    assert (
+        pq.read_table(tmp_path / "dask" / "ads", columns=columns).to_pylist()
+        == pq.read_table(tmp_path / "local" / "ads.parquet", columns=columns).to_pylist()
+    )
