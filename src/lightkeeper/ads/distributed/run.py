@@ -68,6 +68,7 @@ def analyze_dask(
     """
     options = options or AnalyzeOptions()
     check_inputs(paths)
+    _check_settings(options)  # a bad catalogue or setting fails before any work
     prepare_output_dir(out_dir)
     _clear_outputs(out_dir)
     started = time.perf_counter()
@@ -96,6 +97,16 @@ def analyze_dask(
     )
     write_json(out_dir / "summary.json", summary)
     return summary
+
+
+def _check_settings(options: AnalyzeOptions) -> None:
+    from lightkeeper.ads.distributed.boilerplate import check_options
+    from lightkeeper.ads.distributed.networks import min_city_ads
+    from lightkeeper.ads.indicators import load_catalogue
+    from lightkeeper.ads.templates.cluster import TemplateOptions
+
+    min_city_ads(load_catalogue(options.corpus.catalogue_path))
+    check_options(TemplateOptions().boilerplate)
 
 
 def _clear_outputs(out_dir: Path) -> None:
