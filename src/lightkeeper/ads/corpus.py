@@ -67,7 +67,7 @@ def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any
     ads = ads.append_column("network_id", pa.array(link.network_ids, pa.string()))
     if "personas" not in ads.column_names:  # the per-ad stage normally found them
         ads = _timed(timings, "personas", lambda: ads.append_column("personas", ad_personas(ads)))
-    ads, networks = _timed(timings, "risk", lambda: _scored(ads, networks, catalogue))
+    ads, networks = _timed(timings, "risk", lambda: score_corpus(ads, networks, catalogue))
     _timed(timings, "write", lambda: _write(out_dir, ads, networks, templates.templates))
     return {
         "corpus_stages_seconds": timings,
@@ -77,7 +77,14 @@ def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any
     }
 
 
-def _scored(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) -> tuple[pa.Table, pa.Table]:
+def score_corpus(
+    ads: pa.Table, networks: pa.Table, catalogue: Catalogue
+) -> tuple[pa.Table, pa.Table]:
+    """Risk of networks, then of ads in their networks' context (scores ads' text if needed).
+
+    `ads` needs network_id (and personas, indicators, risk_score, risk_reasons when the per-ad
+    stage scored them); returns both tables with their risk columns.
+    """
     if "risk_score" not in ads.column_names:  # the per-ad stage normally scored the text
         scores = score_ads(ads, catalogue=catalogue)
         for name in scores.column_names:

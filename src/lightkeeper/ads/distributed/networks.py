@@ -4,7 +4,7 @@ A network's summary row and scores depend on its own ads and evidence edges, wit
 corpus-wide figures: the corpus' latest ad (growth is counted back from it) and the median
 hourly price of each city and currency (the low-price indicator compares a network with
 it). So ads (with their global row) and edges are shuffled by network id; each reducer runs
-`summarise_networks` and the local risk step (`lightkeeper.ads.corpus._scored`) on its
+`summarise_networks` and the local risk step (`lightkeeper.ads.corpus.score_corpus`) on its
 networks, after adding stand-in ads that carry no network: one posted at the corpus' latest
 time, and for each city and currency with a corpus median, enough ads priced at exactly that
 median that the reducer's median equals it (more than half of the prices, at least
@@ -166,7 +166,7 @@ def network_group(
         ads.drop_columns(["template_id", "network_id"]), network_ids, template_ids, link
     )
     networks = networks.filter(pc.not_equal(networks.column("network_id"), STAND_IN))
-    scored, networks = _corpus._scored(ads, networks, catalogue)
+    scored, networks = _corpus.score_corpus(ads, networks, catalogue)
     return scored.slice(0, real).append_column(ROW, rows), networks
 
 
