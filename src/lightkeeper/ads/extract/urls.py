@@ -105,7 +105,10 @@ def _candidate_tokens(text: str, anchors: list[int]) -> list[str]:
     for pos in anchors:
         if pos < last_end:
             continue
-        start = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos), text.rfind("\t", 0, pos))
+        # The last whitespace before the anchor: the newline and tab searches start after the
+        # last space, not at the start of the text.
+        start = text.rfind(" ", 0, pos)
+        start = max(start, text.rfind("\n", start + 1, pos), text.rfind("\t", start + 1, pos))
         start = max(start + 1, last_end)
         match = _TOKEN_END.match(text, pos)
         end = match.end() if match else pos
