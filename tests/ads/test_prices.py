@@ -270,3 +270,9 @@ def _runs_outside_phones_by_plain_scan(text: str) -> list[tuple[int, int]]:
 @given(st.text(alphabet="0123456789１２٣.,:'’-–()+ /$hx\n５", max_size=40))
 def test_byte_classes_find_the_runs_of_the_plain_scan(text: str) -> None:
     assert prices._runs_outside_phones(text) == _runs_outside_phones_by_plain_scan(text)
+
+
+@pytest.mark.parametrize("text", ["150 euros la hora", "150 eur la hora", "150 euros/hora"])
+def test_euros_spelled_out_keep_their_unit(text: str) -> None:
+    prices = extract_prices(text, default_currency="EUR")
+    assert [(p.amount, p.currency, p.unit) for p in prices] == [(150.0, "EUR", "hour")]

@@ -56,7 +56,7 @@ _UNIT_NAMES = {
     "hour": "hour",
 }
 _CURRENCY = (
-    r"us\$|usd|mx\$|mxn|c\$|ca\$|cad|cdn\$?|au\$|a\$|aud|eur|euros?|€|gbp|£|quid"
+    r"us\$|usd|mx\$|mxn|c\$|ca\$|cad|cdn\$?|au\$|a\$|aud|euros?|eur|€|gbp|£|quid"
     r"|dollars?|d[oóÓ]lares|dlls?|dls|bucks|pesos?|mn\b|\$"
 )
 _CODE = r"roses?|rosas?|donations?|donativos?|donaci[oóÓ]n"
