@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
+from lightkeeper.ads.templates.shingles import SPELLED_DIGITS
+
 MAX_TOKENS = 200  # per sentence, so a huge or repeated text cannot make alignment slow
 MAX_SENTENCES = 200  # per member
 MAX_VALUES = 50
@@ -68,31 +70,7 @@ _SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s/.,|*~_-]+{_DIGIT_WORD}){{4,}}
 _URL_HINT = re.compile(r"https?://|www\.", re.IGNORECASE)
 _AGE_AFTER = frozenset({"yo", "y/o", "years", "yrs", "year", "años", "anos", "añitos"})
 _AGE_BEFORE = frozenset({"age", "edad", "aged"})
-_DIGIT_WORDS = frozenset(
-    [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "cero",
-        "uno",
-        "dos",
-        "tres",
-        "cuatro",
-        "cinco",
-        "seis",
-        "siete",
-        "ocho",
-        "nueve",
-        "oh",
-    ]
-)
+_DIGIT_WORDS = frozenset([*SPELLED_DIGITS, "oh"])
 _MASKED = frozenset({"email", "url", "handle", "price", "phone", "age", "number"})
 _SLOT_ORDER = ("phone", "email", "handle", "url", "price", "age", "name", "city", "number", "text")
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:[ '’-][^\W\d_][^\W\d_'’-]*){0,2}$")
