@@ -24,9 +24,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lightkeeper.ads.ingest import Rejection, validate_row
+from lightkeeper.ads.ingest import IngestCounts, Rejection, validate_row
 from lightkeeper.ads.ingest.dedup import content_digest
-from lightkeeper.ads.ingest.stream import MAX_WARNING_SAMPLES
 from lightkeeper.ads.pipeline import extract_batch, reason_category
 from lightkeeper.ads.templates.shingles import string_hashes
 from lightkeeper.ads.types import AdRecord
@@ -53,16 +52,9 @@ class ValidatedPart:
 
 
 @dataclass(slots=True)
-class PartStats:
-    """What one partition adds to the summary (accounting, warnings, quarantine reasons)."""
+class PartStats(IngestCounts):
+    """What one partition adds to the summary: the ingest accounting, reasons and timings."""
 
-    lines: int = 0
-    analysed: int = 0
-    duplicates: int = 0
-    quarantined: int = 0
-    new_versions: int = 0
-    warnings: int = 0
-    warning_samples: list[dict[str, Any]] = field(default_factory=list)
     reasons: Counter[str] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -180,10 +172,7 @@ def extracted_part(
             stats.duplicates += 1
             continue
         for message in warnings:
-            stats.warnings += 1
-            if len(stats.warning_samples) < MAX_WARNING_SAMPLES:
-                sample = {"file": record.source, "line": record.line, "warning": message}
-                stats.warning_samples.append(sample)
+            stats.add_warning(record.source, record.line, message)
         if version > 1:
             stats.new_versions += 1
         kept.append(replace(record, version=version) if version > 1 else record)
