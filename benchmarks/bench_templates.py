@@ -22,6 +22,7 @@ import pyarrow as pa
 from benchmarks.common import corpus, read_truth, write_results
 from lightkeeper.ads.evaluate import pairwise_scores
 from lightkeeper.ads.ingest import IngestCounts, ingest
+from lightkeeper.ads.table import ADS_SCHEMA
 from lightkeeper.ads.templates import (
     BoilerplateOptions,
     TemplateOptions,
@@ -34,18 +35,9 @@ from lightkeeper.ads.templates.shingles import shingle_hashes
 from lightkeeper.ads.types import AdRecord
 
 BASELINE_ADS = 2_000  # datasketch is slow: its baseline runs on a prefix of the corpus
-COLUMNS = pa.schema(
-    [
-        ("id", pa.string()),
-        ("version", pa.int32()),
-        ("site", pa.string()),
-        ("posted_at", pa.timestamp("us", tz="UTC")),
-        ("location", pa.string()),
-        ("city", pa.string()),
-        ("title", pa.string()),
-        ("body", pa.string()),
-    ]
-)
+# The ads columns the template stage reads, typed as in ads.parquet.
+_READ = ("id", "version", "site", "posted_at", "location", "city", "title", "body")
+COLUMNS = pa.schema([ADS_SCHEMA.field(name) for name in _READ])
 
 
 def ads_table(path: Path) -> pa.Table:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from lightkeeper.ads.extract.bytescan import byte_class_table
+
 MIN_AGE = 14
 MAX_AGE = 80
 
@@ -27,16 +29,7 @@ MAX_AGE = 80
 _NOT_BEFORE = frozenset("0123456789.,:/$€£#+")
 
 
-def _class_table() -> bytes:
-    """The byte classes of `_digit_classes` (see the comment above)."""
-    table = bytearray(b"x" * 256)
-    for chars, letter in (("0123456789", "0"), (".,:/", "p"), ("$#+", "n")):
-        for char in chars:
-            table[ord(char)] = ord(letter)
-    return bytes(table)
-
-
-_CLASS_TABLE = _class_table()
+_CLASS_TABLE = byte_class_table((("0123456789", "0"), (".,:/", "p"), ("$#+", "n")))
 _CLASS_TWO_DIGITS = re.compile(rb"00(?<![0pn]00)(?!0|p0)")
 _CLASS_TWO_DIGITS_ANY = re.compile(rb"[0u][0u](?<![0pn][0u][0u])(?![0u]|p[0u])")
 _ASCII_BYTES = bytes(range(128))

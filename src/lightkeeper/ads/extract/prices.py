@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lightkeeper.ads.extract.bytescan import byte_class_table
 from lightkeeper.ads.types import Price
 
 _DOLLAR_CURRENCIES = frozenset({"USD", "CAD", "MXN", "AUD", "NZD", "SGD", "HKD"})
@@ -75,16 +76,7 @@ _PHONE_DIGITS = 9  # a group of runs with this many digits is a phone number or 
 # engine skip ahead to the next digit. `more` is set when a group holds more than one run.
 
 
-def _class_table() -> bytes:
-    """The byte classes of `_digit_classes` (see the comment above)."""
-    table = bytearray(b"x" * 256)
-    for chars, letter in (("0123456789", "0"), (",:'", "s"), (".-", "b"), (" ()+", "g")):
-        for char in chars:
-            table[ord(char)] = ord(letter)
-    return bytes(table)
-
-
-_CLASS_TABLE = _class_table()
+_CLASS_TABLE = byte_class_table((("0123456789", "0"), (",:'", "s"), (".-", "b"), (" ()+", "g")))
 _CLASS_RUN = re.compile(rb"00*(?:[sb]0+)*")
 _CLASS_GROUP = re.compile(rb"00*(?:[sb]0+)*(?:(?P<more>(?:[gb]{1,3}0+(?:[sb]0+)*)+)|)")
 _ASCII_BYTES = bytes(range(128))
