@@ -8,7 +8,7 @@ back, calls the pure stage functions in order and writes their results.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,6 +45,14 @@ def _timed(timings: dict[str, float], stage: str, fn: Callable[[], T]) -> T:
     return result
 
 
+# What each corpus stage reads from the per-ad table: the stages never hold the whole table (at a
+# million ads the text and the reasons alone are ~600 MB); the final write streams the per-ad
+# table back in batches and joins the corpus results onto it row by row.
+TEMPLATE_COLUMNS = ("id", "version", "title", "body", "posted_at", "city")
+_NOT_FOR_STRUCTURE = frozenset({"title", "body", "url", "source", "extra", "risk_reasons"})
+WRITE_BATCH_ROWS = 65_536
+
+
 def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any]:
     """Templates, links, networks and risk for the ads in out_dir/ads.parquet.
 
@@ -52,7 +60,67 @@ def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any
     writes templates.parquet and networks.parquet; returns what the summary should add.
     """
     timings: dict[str, float] = {}
+    source = out_dir / "ads.parquet"
     catalogue = _timed(timings, "load_catalogue", lambda: load_catalogue(options.catalogue_path))
+    names = pq.read_schema(source).names
+    if "personas" not in names or "risk_score" not in names:  # not from the per-ad stage
+        return _run_whole(out_dir, options=options, catalogue=catalogue, timings=timings)
+    templates = _timed(
+        timings, "templates", lambda: cluster_templates(_read(source, TEMPLATE_COLUMNS))
+    )
+    link, networks, network_ids = _structure_stages(
+        source, names, templates, options=options, catalogue=catalogue, timings=timings
+    )
+    template_ids = pa.array(templates.template_ids, pa.string())
+    _timed(
+        timings,
+        "write",
+        lambda: _write_streamed(
+            out_dir,
+            source,
+            ids=(template_ids, network_ids),
+            networks=networks,
+            templates=templates.templates,
+            catalogue=catalogue,
+        ),
+    )
+    return _corpus_summary(timings, templates, networks, link)
+
+
+def _structure_stages(
+    source: Path,
+    names: Sequence[str],
+    templates: TemplateResult,
+    *,
+    options: CorpusOptions,
+    catalogue: Catalogue,
+    timings: dict[str, float],
+) -> tuple[LinkResult, pa.Table, pa.Array]:
+    """Link, networks and network risk over the columns they read (no text, no reasons)."""
+    t0 = time.perf_counter()
+    structure = _read(source, [n for n in names if n not in _NOT_FOR_STRUCTURE])
+    timings["read_ads"] = round(time.perf_counter() - t0, 4)
+    link = _timed(
+        timings, "link", lambda: link_ads(structure, templates.template_ids, config=options.link)
+    )
+    networks = _timed(
+        timings,
+        "networks",
+        lambda: summarise_networks(structure, link.network_ids, templates.template_ids, link),
+    )
+    network_ids = pa.array(link.network_ids, pa.string())
+    ads = structure.append_column("network_id", network_ids)
+    t0 = time.perf_counter()
+    ads = ads.append_column("risk_reasons", _read(source, ["risk_reasons"]).column(0))
+    networks = _scored_networks(ads, networks, catalogue)
+    timings["risk"] = round(time.perf_counter() - t0, 4)
+    return link, networks, network_ids
+
+
+def _run_whole(
+    out_dir: Path, *, options: CorpusOptions, catalogue: Catalogue, timings: dict[str, float]
+) -> dict[str, Any]:
+    """The corpus stages over the whole table in memory (ads.parquet not from the per-ad stage)."""
     ads = _timed(timings, "read_ads", lambda: pq.read_table(out_dir / "ads.parquet"))
     templates = _timed(timings, "templates", lambda: cluster_templates(ads))
     link = _timed(
@@ -69,12 +137,63 @@ def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any
         ads = _timed(timings, "personas", lambda: ads.append_column("personas", ad_personas(ads)))
     ads, networks = _timed(timings, "risk", lambda: score_corpus(ads, networks, catalogue))
     _timed(timings, "write", lambda: _write(out_dir, ads, networks, templates.templates))
+    return _corpus_summary(timings, templates, networks, link)
+
+
+def _corpus_summary(
+    timings: dict[str, float], templates: TemplateResult, networks: pa.Table, link: LinkResult
+) -> dict[str, Any]:
     return {
         "corpus_stages_seconds": timings,
         "templates": _templates_summary(templates),
         "networks": _networks_summary(networks),
         "hubs": _hubs_summary(link),
     }
+
+
+def _read(path: Path, columns: Sequence[str]) -> pa.Table:
+    return pq.read_table(path, columns=list(columns))
+
+
+def _scored_networks(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) -> pa.Table:
+    """`networks` with their risk columns (see `score_networks`)."""
+    net_scores = score_networks(ads, networks, catalogue=catalogue)
+    for name in net_scores.column_names:
+        if name != "network_id":
+            networks = networks.append_column(name, net_scores.column(name))
+    return networks
+
+
+def _write_streamed(
+    out_dir: Path,
+    source: Path,
+    *,
+    ids: tuple[pa.Array, pa.Array],
+    networks: pa.Table,
+    templates: pa.Table,
+    catalogue: Catalogue,
+) -> None:
+    """ads.parquet rewritten batch by batch with the corpus columns; networks and templates."""
+    template_ids, network_ids = ids
+    tmp = out_dir / "ads.parquet.tmp"
+    writer: pq.ParquetWriter | None = None
+    start = 0
+    try:
+        for batch in pq.ParquetFile(source).iter_batches(batch_size=WRITE_BATCH_ROWS):
+            rows = batch.num_rows
+            table = pa.Table.from_batches([batch])
+            table = table.append_column("template_id", template_ids.slice(start, rows))
+            table = table.append_column("network_id", network_ids.slice(start, rows))
+            table = with_network_context(table, networks, catalogue=catalogue)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+            writer.write_table(table)
+            start += rows
+    finally:
+        if writer is not None:
+            writer.close()
+    tmp.replace(source)
+    _write(out_dir, None, networks, templates)
 
 
 def score_corpus(
@@ -96,8 +215,10 @@ def score_corpus(
     return with_network_context(ads, networks, catalogue=catalogue), networks
 
 
-def _write(out_dir: Path, ads: pa.Table, networks: pa.Table, templates: pa.Table) -> None:
+def _write(out_dir: Path, ads: pa.Table | None, networks: pa.Table, templates: pa.Table) -> None:
     for name, table in (("ads", ads), ("networks", networks), ("templates", templates)):
+        if table is None:
+            continue
         tmp = out_dir / f"{name}.parquet.tmp"
         pq.write_table(table, tmp, compression="zstd")
         tmp.replace(out_dir / f"{name}.parquet")
