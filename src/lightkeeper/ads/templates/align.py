@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import NamedTuple
 
 from lightkeeper.ads.templates.shingles import SPELLED_DIGITS
@@ -31,6 +32,9 @@ MAX_SENTENCES = 200  # per member
 MAX_VALUES = 50
 MAX_VALUE_CHARS = 200
 MAX_TEXT_CHARS = 5000  # a template longer than this is cut (with an ellipsis)
+# Sentences, values and slot values repeat across the members of a template and across
+# templates (an operator reposts the same lines): their scans are cached, per process.
+_CACHED = 1 << 16
 
 _WORD = r"(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)"
 _NUMBERS = (
@@ -104,6 +108,11 @@ class Template:
 
 def tokens(text: str) -> list[Token]:
     """The tokens of `text` (at most MAX_TOKENS), masked kinds keyed as ``<kind>``."""
+    return list(_token_tuple(text))
+
+
+@lru_cache(maxsize=_CACHED)
+def _token_tuple(text: str) -> tuple[Token, ...]:
     pattern = _TOKENS[("@" in text, _URL_HINT.search(text) is not None)]
     out: list[Token] = []
     for match in pattern.finditer(text):
@@ -115,7 +124,13 @@ def tokens(text: str) -> list[Token]:
         out.append(Token(key, kind, match.start(), match.end()))
         if len(out) >= MAX_TOKENS:
             break
-    return _with_ages(out)
+    return tuple(_with_ages(out))
+
+
+@lru_cache(maxsize=_CACHED)
+def _token_keys(text: str) -> list[str]:
+    """The alignment keys of `text`'s tokens (callers must not change the list)."""
+    return [t.key for t in _token_tuple(text)]
 
 
 def _with_ages(toks: list[Token]) -> list[Token]:
@@ -142,10 +157,16 @@ def build_template(members: Sequence[Member], *, representative: int = 0) -> Tem
     position: dict[int, int] = {}
     for j, key in enumerate(rep_keys):
         position.setdefault(key, j)
+    # A member with the representative's very sentence keys (the common case in a template)
+    # votes "same" everywhere; `_vote` would say so too, at more cost.
+    distinct = len(position) == len(rep_keys)
     sentences = [_SentenceVotes() for _ in rep_keys]
     for index, member in enumerate(members):
         if index == representative:
             for votes, text in zip(sentences, rep.sentences, strict=False):
+                votes.same.append(text)
+        elif distinct and list(member.keys[:MAX_SENTENCES]) == rep_keys:
+            for votes, text in zip(sentences, member.sentences, strict=False):
                 votes.same.append(text)
         else:
             _vote(sentences, member, position)
@@ -153,7 +174,7 @@ def build_template(members: Sequence[Member], *, representative: int = 0) -> Tem
     slots: dict[str, Counter[str]] = {}
     pieces: list[str] = []
     for j, votes in enumerate(sentences):
-        if votes.present * 2 <= len(members):
+        if (len(votes.same) + len(votes.other)) * 2 <= len(members):
             continue  # most members lack this sentence: not part of the common text
         pieces.append(_sentence_text(rep.sentences[j], votes, cities, slots))
     text = "".join(pieces).strip()
@@ -210,19 +231,15 @@ def _sentence_text(
     """The template form of one kept sentence: verbatim, or with slots where members differ."""
     if not votes.other:
         return _masked_sentence(rep_sentence, votes.same, slots)
-    rep_tokens = tokens(rep_sentence)
-    if not votes.other and not any(t.kind in _MASKED for t in rep_tokens):
-        return rep_sentence
+    rep_tokens = _token_tuple(rep_sentence)
     words = _WordVotes(rep_tokens)
     for text in votes.same:
         words.add_same(text)
-    if votes.other:
-        matcher: SequenceMatcher[str] = SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2([t.key for t in rep_tokens])
-        for text in votes.other:
-            toks = tokens(text)
-            matcher.set_seq1([t.key for t in toks])
-            words.add(text, toks, matcher.get_opcodes())
+    matcher: SequenceMatcher[str] = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(_token_keys(rep_sentence))
+    for text in votes.other:
+        matcher.set_seq1(_token_keys(text))
+        words.add(text, _token_tuple(text), matcher.get_opcodes())
     return words.render(rep_sentence, votes.present, cities, slots)
 
 
@@ -230,23 +247,34 @@ def _masked_sentence(rep_sentence: str, same: list[str], slots: dict[str, Counte
     """A sentence every member writes alike but for masked values: those become slots.
 
     The common case, so it skips word tokens: masked values are found by one regex scan."""
-    if not _MAYBE_MASKED.search(rep_sentence):
+    form = _masked_template(rep_sentence)
+    if form is None:
         return rep_sentence
-    spans = _masked_spans(rep_sentence)
-    if not spans:
-        return rep_sentence
-    values: list[list[str]] = [[] for _ in spans]
-    for text in same:
-        for bucket, value in zip(values, _masked_values(text), strict=False):
+    text, kinds = form
+    values: list[list[str]] = [[] for _ in kinds]
+    for member_text in same:
+        for bucket, value in zip(values, _clean_values(member_text), strict=False):
             bucket.append(value)
+    for kind, seen in zip(kinds, values, strict=True):
+        slots.setdefault(kind, Counter()).update(c for c in seen if c)
+    return text
+
+
+@lru_cache(maxsize=_CACHED)
+def _masked_template(sentence: str) -> tuple[str, tuple[str, ...]] | None:
+    """`sentence` with its masked values as slots, and the slots' kinds; None if it has none."""
+    if not _MAYBE_MASKED.search(sentence):
+        return None
+    spans = _masked_spans(sentence)
+    if not spans:
+        return None
     pieces: list[str] = []
     previous_end = 0
-    for (kind, start, end), seen in zip(spans, values, strict=True):
-        pieces.append(f"{rep_sentence[previous_end:start]}{{{{{kind}}}}}")
-        slots.setdefault(kind, Counter()).update(c for c in map(_clean, seen) if c)
+    for kind, start, end in spans:
+        pieces.append(f"{sentence[previous_end:start]}{{{{{kind}}}}}")
         previous_end = end
-    pieces.append(rep_sentence[previous_end:])
-    return "".join(pieces)
+    pieces.append(sentence[previous_end:])
+    return "".join(pieces), tuple(kind for kind, _, _ in spans)
 
 
 def _masked_spans(text: str) -> list[tuple[str, int, int]]:
@@ -268,25 +296,23 @@ def _masked_spans(text: str) -> list[tuple[str, int, int]]:
 class _WordVotes:
     """Per representative token: how many members agree, and the values they hold there."""
 
-    def __init__(self, rep: list[Token]) -> None:
+    def __init__(self, rep: Sequence[Token]) -> None:
         self.rep = rep
-        self.agree = [0] * len(rep)
+        self.agree = [0] * len(rep)  # members agreeing besides the `same` ones
         self.values: list[list[str]] = [[] for _ in rep]
         self.inserted: list[list[str]] = [[] for _ in range(len(rep) + 1)]
         self.same = 0  # members writing the sentence as the representative does
+        self.masked = [j for j, t in enumerate(rep) if t.kind in _MASKED]
 
     def add_same(self, text: str) -> None:
         """A member with the same sentence key: it agrees everywhere; masked values differ."""
         self.same += 1
-        for j in range(len(self.rep)):
-            self.agree[j] += 1
-        masked_rep = [j for j, t in enumerate(self.rep) if t.kind in _MASKED]
-        if masked_rep:
-            for j, value in zip(masked_rep, _masked_values(text), strict=False):
+        if self.masked:
+            for j, value in zip(self.masked, _masked_values(text), strict=False):
                 self.values[j].append(value)
 
     def add(
-        self, text: str, toks: list[Token], opcodes: Sequence[tuple[str, int, int, int, int]]
+        self, text: str, toks: Sequence[Token], opcodes: Sequence[tuple[str, int, int, int, int]]
     ) -> None:
         """A member whose sentence differs: aligned word by word."""
         for tag, i1, i2, j1, j2 in opcodes:
@@ -303,7 +329,7 @@ class _WordVotes:
     def render(
         self, rep_text: str, members: int, cities: set[str], slots: dict[str, Counter[str]]
     ) -> str:
-        kept = [count * 2 > members for count in self.agree]
+        kept = [(count + self.same) * 2 > members for count in self.agree]
         pieces: list[str] = []
         previous_end = 0
         j, n = 0, len(self.rep)
@@ -339,18 +365,19 @@ def _slot(
     *,
     kind: str | None = None,
 ) -> str:
-    clean = [_clean(v) for v in values if _clean(v)]
+    clean = [c for c in map(_clean, values) if c]
     name = kind if kind is not None else slot_name(clean, cities)
     slots.setdefault(name, Counter()).update(clean)
     return f"{gap}{{{{{name}}}}}"
 
 
+@lru_cache(maxsize=_CACHED)
 def _clean(value: str) -> str:
     """A slot value as shown: trimmed of spaces and trailing punctuation, bounded."""
     return value.strip().rstrip(",.;:!?").strip()[:MAX_VALUE_CHARS]
 
 
-def _span(text: str, toks: list[Token], i1: int, i2: int) -> str:
+def _span(text: str, toks: Sequence[Token], i1: int, i2: int) -> str:
     if i1 >= i2:
         return ""
     return text[toks[i1].start : toks[i2 - 1].end]
@@ -378,7 +405,13 @@ def slot_name(values: Sequence[str], cities: set[str] | frozenset[str] = frozens
 def _value_kind(value: str, cities: set[str] | frozenset[str]) -> str:
     if value.lower() in cities:
         return "city"
-    toks = tokens(value)
+    return _kind_of(value)
+
+
+@lru_cache(maxsize=_CACHED)
+def _kind_of(value: str) -> str:
+    """What a slot value is, cities aside (see `_value_kind`)."""
+    toks = _token_tuple(value)
     kinds = {t.kind for t in toks if t.kind != "mark"}
     for masked in ("phone", "email", "handle", "url", "price", "age"):
         if masked in kinds:
@@ -393,15 +426,22 @@ def _value_kind(value: str, cities: set[str] | frozenset[str]) -> str:
     return "text"
 
 
-def _masked_values(text: str) -> list[str]:
+@lru_cache(maxsize=_CACHED)
+def _masked_values(text: str) -> tuple[str, ...]:
     """The masked values of a sentence in order (phones, prices, ...), as written.
 
     The same alternatives as `tokens` less words and marks, so values split the same way,
     without building tokens (this runs for every member sentence holding a number)."""
     if not _MAYBE_MASKED.search(text):
-        return []
+        return ()
     pattern = _VALUES[("@" in text, _URL_HINT.search(text) is not None)]
-    return [m.group() for m in pattern.finditer(text)]
+    return tuple(m.group() for m in pattern.finditer(text))
+
+
+@lru_cache(maxsize=_CACHED)
+def _clean_values(text: str) -> tuple[str, ...]:
+    """`_masked_values` of `text`, cleaned as slot values are shown."""
+    return tuple(_clean(value) for value in _masked_values(text))
 
 
 def masked_form(sentence: str) -> str:
