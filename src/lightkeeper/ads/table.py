@@ -7,7 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from lightkeeper.ads.types import AdRecord, Extraction
+from lightkeeper.ads.types import AdRecord, Extraction, Price
 
 PRICE_TYPE = pa.struct(
     [
@@ -46,39 +46,57 @@ ADS_SCHEMA = pa.schema(
 
 
 def ads_table(records: Sequence[AdRecord], extractions: Sequence[Extraction]) -> pa.Table:
-    """Build the ads table for a batch of records and their extractions (same order)."""
-    columns: dict[str, list[Any]] = {name: [] for name in ADS_SCHEMA.names}
-    for rec, ext in zip(records, extractions, strict=True):
-        _append_row(columns, rec, ext)
-    return pa.Table.from_pydict(columns, schema=ADS_SCHEMA)
+    """Build the ads table for a batch of records and their extractions (same order).
 
-
-def _append_row(columns: dict[str, list[Any]], rec: AdRecord, ext: Extraction) -> None:
-    row: dict[str, Any] = {
-        "id": rec.id,
-        "version": rec.version,
-        "site": rec.site,
-        "posted_at": rec.posted_at,
-        "location": rec.location,
-        "city": ext.place.city,
-        "country": ext.place.country,
-        "title": rec.title,
-        "body": rec.body,
-        "url": rec.url,
-        "language": rec.language,
-        "phones": ext.phones,
-        "emails": ext.emails,
-        "handles": ext.handles,
-        "urls": ext.urls,
-        "prices": [
-            {"amount": p.amount, "currency": p.currency, "unit": p.unit, "code": p.code}
-            for p in ext.prices
-        ],
-        "ages": ext.ages,
-        "image_hashes": ext.image_hashes,
-        "extra": rec.extra,
-        "source": rec.source,
-        "line": rec.line,
+    Built column by column: one list (or one flat array and its offsets) per column converts to
+    Arrow in a single call, where a dict per row would cost more than some extractors.
+    """
+    if len(records) != len(extractions):
+        raise ValueError(f"{len(records)} records but {len(extractions)} extractions")
+    places = [ext.place for ext in extractions]
+    columns: dict[str, Any] = {
+        "id": [rec.id for rec in records],
+        "version": [rec.version for rec in records],
+        "site": [rec.site for rec in records],
+        "posted_at": [rec.posted_at for rec in records],
+        "location": [rec.location for rec in records],
+        "city": [place.city for place in places],
+        "country": [place.country for place in places],
+        "title": [rec.title for rec in records],
+        "body": [rec.body for rec in records],
+        "url": [rec.url for rec in records],
+        "language": [rec.language for rec in records],
+        "phones": [ext.phones for ext in extractions],
+        "emails": [ext.emails for ext in extractions],
+        "handles": [ext.handles for ext in extractions],
+        "urls": [ext.urls for ext in extractions],
+        "prices": _prices_column([ext.prices for ext in extractions]),
+        "ages": [ext.ages for ext in extractions],
+        "image_hashes": [ext.image_hashes for ext in extractions],
+        "extra": [rec.extra for rec in records],
+        "source": [rec.source for rec in records],
+        "line": [rec.line for rec in records],
     }
-    for name, value in row.items():
-        columns[name].append(value)
+    arrays = [
+        value if isinstance(value, pa.Array) else pa.array(value, type=field.type)
+        for field, value in zip(ADS_SCHEMA, columns.values(), strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=ADS_SCHEMA)
+
+
+def _prices_column(prices: list[list[Price]]) -> pa.Array:
+    """The prices column from flat arrays of the struct's fields and the offsets of each ad."""
+    offsets = [0]
+    total = 0
+    for ad_prices in prices:
+        total += len(ad_prices)
+        offsets.append(total)
+    flat = [price for ad_prices in prices for price in ad_prices]
+    fields = [
+        pa.array([p.amount for p in flat], type=pa.float64()),
+        pa.array([p.currency for p in flat], type=pa.string()),
+        pa.array([p.unit for p in flat], type=pa.string()),
+        pa.array([p.code for p in flat], type=pa.string()),
+    ]
+    values = pa.StructArray.from_arrays(fields, fields=list(PRICE_TYPE))
+    return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values)
