@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from lightkeeper.ads.extract.ages import extract_ages
+from lightkeeper.ads.extract.bytescan import ascii_lowered, folded_lowered
 from lightkeeper.ads.extract.emails import extract_emails
 from lightkeeper.ads.extract.handles import extract_handles
 from lightkeeper.ads.extract.images import extract_image_hashes
@@ -26,17 +28,29 @@ def extract_ad(record: AdRecord, *, default_region: str = DEFAULT_REGION) -> Ext
     text = record.text
     place = resolve_place(record.location, text)
     region = region_for_place(place) or default_region
-    base_dir = Path(record.source).parent if record.source else None
+    # The lower-cased forms of the text are made once and shared by the extractors that read them.
+    low = ascii_lowered(text)
+    folded = folded_lowered(text, low)
+    images = record.images
     return Extraction(
         phones=extract_phones(text, region=region, structured=record.phone),
-        emails=extract_emails(text, structured=record.email),
-        handles=extract_handles(text),
+        emails=extract_emails(text, structured=record.email, folded=folded),
+        handles=extract_handles(text, folded=folded),
         urls=extract_urls(text),
-        prices=extract_prices(text, default_currency=_currency_for(place.country)),
-        ages=extract_ages(text),
+        prices=extract_prices(text, default_currency=_currency_for(place.country), low=low),
+        ages=extract_ages(text, low=low),
         place=place,
-        image_hashes=extract_image_hashes(record.images, base_dir=base_dir),
+        image_hashes=(
+            extract_image_hashes(images, base_dir=_source_dir(record.source)) if images else []
+        ),
     )
+
+
+# Every record of an input file names the same file: one Path per file, not per ad.
+@lru_cache(maxsize=1024)
+def _source_dir(source: str) -> Path | None:
+    """The folder of the input file a record came from, or None when unknown."""
+    return Path(source).parent if source else None
 
 
 _CURRENCIES = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from lightkeeper.ads.extract.bytescan import byte_class_table
+from lightkeeper.ads.extract.bytescan import ascii_lowered, byte_class_table
 
 MIN_AGE = 14
 MAX_AGE = 80
@@ -81,14 +81,16 @@ _BEFORE_ENDINGS = (
 )
 
 
-def extract_ages(text: str) -> list[int]:
+def extract_ages(text: str, *, low: str | None = None) -> list[int]:
     """Ages stated in `text`, from MIN_AGE (14) to MAX_AGE (80), in order, without repeats.
 
     Reads "23 yo", "23yo", "23 y/o", "23 years old", "23-year-old", "age 23", "age: 23",
     "I am 23", "just turned 18", "tengo 23 años", "23 añitos", "edad 23". A bare number is never
-    taken for an age.
+    taken for an age. `low`, when given, is `bytescan.ascii_lowered(text)`, shared with the other
+    extractors of the ad.
     """
-    low = _lowered(text)
+    if low is None:
+        low = ascii_lowered(text)
     ages: list[int] = []
     for start in _two_digit_starts(low):
         if start and low[start - 1] in _NOT_BEFORE:
@@ -99,19 +101,6 @@ def extract_ages(text: str) -> list[int]:
         if _is_stated_age(low, start, start + 2):
             ages.append(age)
     return ages
-
-
-def _lowered(text: str) -> str:
-    """`text.lower()` as the patterns of this module read it, at about half the cost.
-
-    Lower-casing a text outside ASCII char by char costs as much as the rest of this extractor;
-    its UTF-8 bytes lower-case at a fraction of that, ASCII letters only. The patterns name no
-    other letters but "ñ" and "í", which they accept in both cases, and no character
-    outside ASCII lower-cases to an ASCII letter but "İ" and the Kelvin sign: then `str.lower`.
-    """
-    if text.isascii() or "\u0130" in text or "\u212a" in text:
-        return text.lower()
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def _two_digit_starts(low: str) -> list[int]:
@@ -153,7 +142,7 @@ def _is_stated_age(low: str, start: int, end: int) -> bool:
     # Every form of `_AGE_AFTER` starts with "y" or "a", after spaces and a dash.
     if (following in ("y", "a", "-") or following.isspace()) and _AGE_AFTER.match(low, end):
         return True
-    before = low[max(0, start - _WINDOW) : start].lower()  # "CUMPLÍ" was kept by `_lowered`
+    before = low[max(0, start - _WINDOW) : start].lower()  # "CUMPLÍ" was kept by `ascii_lowered`
     if not before.rstrip().endswith(_BEFORE_ENDINGS):
         return False
     if _AGE_BEFORE.search(low, max(0, start - _WINDOW), start) is None:

@@ -10,8 +10,8 @@ needs a known TLD and a local part that is not an ordinary word ("email me at ..
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from lightkeeper.ads.extract.bytescan import folded_lowered
 from lightkeeper.ads.extract.urls import KNOWN_TLDS
 
 
@@ -77,44 +77,36 @@ _NOT_LOCAL = _word_set(
 )
 
 
-def extract_emails(text: str, *, structured: str | None = None) -> list[str]:
+def extract_emails(
+    text: str, *, structured: str | None = None, folded: str | None = None
+) -> list[str]:
     """Email addresses in `text` (and in the `structured` email field), lower-case.
 
     In order of first appearance without repeats, the structured field first. Decodes "name at
     domain dot com", "(at)/(dot)", "[at]", "{at}", "<at>", "name @ domain . com", Spanish
-    "arroba"/"punto" and full-width characters; validates the shape of every result.
+    "arroba"/"punto" and full-width characters; validates the shape of every result. `folded`,
+    when given, is `bytescan.folded_lowered(text)`, shared with the other extractors of the ad.
     """
     found: dict[str, None] = {}  # insertion-ordered set: linear even for hostile input
-    for source in (structured, text):
-        if source:
-            found.update(dict.fromkeys(_emails_in(source)))
+    if structured:
+        found.update(dict.fromkeys(_emails_in(folded_lowered(structured))))
+    if text:
+        found.update(dict.fromkeys(_emails_in(folded_lowered(text) if folded is None else folded)))
     return list(found)
 
 
-def _emails_in(text: str) -> list[str]:
-    """Every address in one text, in order, possibly with repeats."""
-    if not text.isascii():
-        # Full-width "＠" and "．" and other compatibility forms become plain ASCII.
-        text = unicodedata.normalize("NFKC", text)
-    low = _ascii_lowered(text)
+def _emails_in(low: str) -> list[str]:
+    """Every address in one text, in order, possibly with repeats.
+
+    `low` is the text as `bytescan.folded_lowered` gives it: full-width "＠" and "．" and other
+    compatibility forms as plain ASCII, ASCII letters lower-cased.
+    """
     emails: list[str] = []
     for start, end in _anchors(low):
         email = _email_at(low, start, end)
         if email is not None:
             emails.append(email)
     return emails
-
-
-def _ascii_lowered(text: str) -> str:
-    """`text` with its ASCII letters lower-cased, the others kept: `str.lower` for this module.
-
-    Every pattern here reads ASCII letters only, and no character outside ASCII lower-cases
-    to one except "İ" (to "i" and a combining dot: then `str.lower` itself). Lower-casing the UTF-8
-    bytes costs about half as much as `str.lower` on a text outside ASCII.
-    """
-    if text.isascii() or "\u0130" in text:
-        return text.lower()
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def _anchors(low: str) -> list[tuple[int, int]]:

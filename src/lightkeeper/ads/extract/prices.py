@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lightkeeper.ads.extract.bytescan import byte_class_table
+from lightkeeper.ads.extract.bytescan import ascii_lowered, byte_class_table
 from lightkeeper.ads.types import Price
 
 _DOLLAR_CURRENCIES = frozenset({"USD", "CAD", "MXN", "AUD", "NZD", "SGD", "HKD"})
@@ -194,30 +194,19 @@ class _Candidate:
     left: tuple[str, int, bool] | None  # (unit, unit position, explicit separator)
 
 
-def extract_prices(text: str, *, default_currency: str = "USD") -> list[Price]:
+def extract_prices(
+    text: str, *, default_currency: str = "USD", low: str | None = None
+) -> list[Price]:
     """Prices in `text`, in order of appearance, without repeats.
 
     Currency from symbols and words ($, US$, €, £, MXN, "pesos", CAD...), a bare "$" or number in
     `default_currency` (the ISO 4217 code of the ad's country). Units: "hour", "half_hour",
     "15min", "night", "session", or "unknown" for a sum with a currency but no unit. "roses" /
-    "donation" / "rosas" give code="roses" in the default currency.
+    "donation" / "rosas" give code="roses" in the default currency. `low`, when given, is
+    `bytescan.ascii_lowered(text)`, shared with the other extractors of the ad.
     """
     default = default_currency.upper()
-    return _priced(_candidates(_lowered(text), default), default)
-
-
-def _lowered(text: str) -> str:
-    """`text.lower()` as the patterns of this module read it, at about half the cost.
-
-    Lower-casing a text outside ASCII char by char costs as much as the rest of this extractor;
-    its UTF-8 bytes lower-case at a fraction of that, ASCII letters only. The patterns name no
-    other letters but "ñ", "í" and "ó", which they accept in both cases (the words looked up in
-    tables are lower-cased on their own), and no character outside ASCII lower-cases to an
-    ASCII letter but "İ" and the Kelvin sign: then `str.lower`.
-    """
-    if text.isascii() or "\u0130" in text or "\u212a" in text:
-        return text.lower()
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+    return _priced(_candidates(ascii_lowered(text) if low is None else low, default), default)
 
 
 def _candidates(low: str, default: str) -> list[_Candidate]:
@@ -428,7 +417,7 @@ def _left_context(seg: str) -> _Left:
     at the number.
     """
     if not seg.isascii():
-        seg = seg.lower()  # `_lowered` kept letters outside ASCII as they were ("SESIÓN")
+        seg = seg.lower()  # `ascii_lowered` kept letters outside ASCII as they were ("SESIÓN")
     words = seg.rsplit(None, _MAX_UNIT_WORDS + 3)[-(_MAX_UNIT_WORDS + 3) :]
     currency = _currency_ending(words)
     separated = _drop_separators(words)
