@@ -246,36 +246,82 @@ def _phones_in(text: str, region: str) -> list[str]:
         position, end = candidate.span()
         while (match := _CHAIN_RE.search(text, position, end)) is not None:
             position = match.end()
-            phones.extend(_phones_in_chain(text, match.start(), match.end(), region))
+            phones.extend(_phones_in_chain(text, match.start(), position, region))
     return phones
 
 
-def _phones_in_chain(text: str, start: int, end: int, region: str) -> list[str]:
-    """Phones in one chain, in order."""
-    parts = _GROUP_SPLIT_RE.split(text[start:end])  # "", digits, separator, digits, ..., ""
-    digits = tuple(parts[1::2])
-    if sum(map(len, digits)) < _MIN_DIGITS:
-        return []
+def _phones_in_chain(text: str, start: int, end: int, region: str) -> tuple[str, ...]:
+    """Phones in one chain, in order.
+
+    What the chain's own text decides (its groups, separators, dates, whether any window can be
+    a phone) is worked out once per chain text; only the few context checks run per occurrence,
+    and the phones found are kept per outcome of those checks.
+    """
     before = text[max(0, start - 6) : start]
     plus = "+" in before and _PLUS_RE.search(before) is not None
+    chain = text[start:end]
+    info = (
+        _cached_chain_info(chain, region, plus)
+        if len(chain) <= _MAX_CACHED_CHAIN
+        else _chain_info(chain, region, plus)
+    )
+    if info is None:
+        return ()
+    mask = _context_decoys(text, start, end, info)
+    phones = info.phones.get(mask)
+    if phones is None:
+        kinds = list(info.kinds)
+        index = 0
+        while mask >> index:
+            if (mask >> index) & 1:
+                kinds[index] = _DECOY
+            index += 1
+        found = _chain_phones(info.digits, info.seps, tuple(kinds), region, plus)
+        phones = info.phones[mask] = tuple(phone for _, phone in found)
+    return phones
+
+
+@dataclass(slots=True)
+class _ChainInfo:
+    """What the text of a chain says on its own, and the phones found in it so far, per set of
+    context decoys (a bit mask of group indexes)."""
+
+    digits: tuple[str, ...]
+    seps: tuple[str, ...]
+    kinds: tuple[int, ...]  # from the separators and the decoys the chain itself shows
+    zip_mask: int  # the groups a state code before the chain would make a ZIP code
+    phones: dict[int, tuple[str, ...]]
+
+
+_MAX_CACHED_CHAIN = 200  # longer chains (hostile input) are analysed without being kept
+
+
+@lru_cache(maxsize=1 << 15)
+def _cached_chain_info(chain: str, region: str, plus: bool) -> _ChainInfo | None:
+    return _chain_info(chain, region, plus)
+
+
+def _chain_info(chain: str, region: str, plus: bool) -> _ChainInfo | None:
+    """The chain's analysis, or None when no window of it can be a phone."""
+    parts = _GROUP_SPLIT_RE.split(chain)  # "", digits, separator, digits, ..., ""
+    digits = tuple(parts[1::2])
+    if sum(map(len, digits)) < _MIN_DIGITS:
+        return None
     # Many chains that get here (dates, postal codes) cannot be a phone by their lengths alone:
     # drop them before looking at their context. Ids can: their context drops them before any
     # parsing, which is the expensive step.
     if not _has_plausible_window(digits, region, plus):
-        return []
+        return None
     seps = tuple(parts[2:-1:2])
-    kinds = _group_kinds(text, start, end, digits, seps)
-    return [phone for _, phone in _chain_phones(digits, seps, kinds, region, plus)]
-
-
-def _group_kinds(
-    text: str, start: int, end: int, digits: tuple[str, ...], seps: tuple[str, ...]
-) -> tuple[int, ...]:
-    """One of _KEEP, _DECOY, _SENTENCE, _ITEM per group, from the separators and the context."""
     kinds = [_KEEP] + [_KEEP if len(sep) == 1 else _separator_kind(sep) for sep in seps]
-    for index in _decoy_indexes(text, start, end, digits, seps):
+    for index in _chain_decoy_indexes(digits, seps):
         kinds[index] = _DECOY
-    return tuple(kinds)
+    zip_mask = 0
+    if len(digits[0]) == 5:
+        zip_mask = 1  # "Houston, TX 77002": a ZIP code, maybe with its "-1234"
+        if len(digits) > 1 and len(digits[1]) == 4 and seps[0] == "-":
+            zip_mask = 3
+    return _ChainInfo(digits, seps, tuple(kinds), zip_mask, {})
 
 
 def _separator_kind(sep: str) -> int:
@@ -285,24 +331,11 @@ def _separator_kind(sep: str) -> int:
     return _ITEM if _STRONG_SEP_RE.search(sep) is not None else _KEEP
 
 
-def _decoy_indexes(
-    text: str, start: int, end: int, digits: tuple[str, ...], seps: tuple[str, ...]
-) -> set[int]:
-    """Indexes of the groups of a chain that are ids, money, units, ages, dates or measurements."""
-    excluded = _prefix_decoys(text, start, digits)
-    if len(digits[0]) == 5 and _ZIP_PREFIX_RE.search(text, max(0, start - 4), start):
-        excluded.add(0)  # "Houston, TX 77002": a ZIP code, maybe with its "-1234"
-        if len(digits) > 1 and len(digits[1]) == 4 and seps[0] == "-":
-            excluded.add(1)
+def _chain_decoy_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[int]:
+    """Indexes of the groups that the chain itself shows to be "24/7", dates or measurements."""
+    excluded: set[int] = set()
     if "24" in digits:
         excluded.update(_round_the_clock_indexes(digits, seps))
-    if start > 0 and not text[start - 1].isspace() and _is_inside_link_or_handle(text, start):
-        excluded.add(0)
-    last = len(digits) - 1
-    if text[end : end + 1] == "@" or (
-        len(digits[last]) <= _MAX_UNIT_GROUP and _is_followed_by_unit(text, end)
-    ):
-        excluded.add(last)
     if "/" in seps:
         excluded.update(_day_month_indexes(digits, seps))
     # Dates and measurements repeat one separator: "12/05/2024", "34-24-36".
@@ -310,6 +343,34 @@ def _decoy_indexes(
         excluded.update(_date_indexes(digits, seps))
         excluded.update(_measurement_indexes(digits, seps))
     return excluded
+
+
+# Characters that may stand between a chain and the word or sign before it that makes it a decoy
+# (the marks of _REVERSED_PREFIX_RE): when the character before them is an ASCII character
+# other than a letter or "$", the prefix expression cannot match.
+_PREFIX_MARK_CHARS = " \t:#=.,-/"
+
+
+def _context_decoys(text: str, start: int, end: int, info: _ChainInfo) -> int:
+    """Bit mask of the groups the text around the chain makes ids, money, units, ages, dates,
+    ZIP codes or parts of a link."""
+    mask = 0
+    if start:
+        before = text[max(0, start - _PREFIX_WINDOW) : start]
+        marked = before.rstrip(_PREFIX_MARK_CHARS)
+        if marked and (not marked[-1].isascii() or marked[-1].isalpha() or marked[-1] == "$"):
+            for index in _prefix_decoys(before, info.digits):
+                mask |= 1 << index
+        if info.zip_mask and _ZIP_PREFIX_RE.search(text, max(0, start - 4), start):
+            mask |= info.zip_mask
+        if not text[start - 1].isspace() and _is_inside_link_or_handle(text, start):
+            mask |= 1
+    digits = info.digits
+    if text[end : end + 1] == "@" or (
+        len(digits[-1]) <= _MAX_UNIT_GROUP and _is_followed_by_unit(text, end)
+    ):
+        mask |= 1 << (len(digits) - 1)
+    return mask
 
 
 def _is_inside_link_or_handle(text: str, start: int) -> bool:
@@ -331,10 +392,10 @@ def _round_the_clock_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> 
     return found
 
 
-def _prefix_decoys(text: str, start: int, digits: tuple[str, ...]) -> set[int]:
-    """First groups made decoys by the words just before the chain."""
-    before = text[max(0, start - _PREFIX_WINDOW) : start].lower()[::-1]
-    match = _REVERSED_PREFIX_RE.match(before)
+def _prefix_decoys(before: str, digits: tuple[str, ...]) -> set[int]:
+    """First groups made decoys by the words just before the chain (`before` is the text up to
+    _PREFIX_WINDOW characters before it)."""
+    match = _REVERSED_PREFIX_RE.match(before.lower()[::-1])
     if match is None:
         return set()
     kind = match.lastgroup
@@ -458,7 +519,6 @@ def _is_measurement(bust: str, waist: str, hips: str) -> bool:
     return inches or centimetres
 
 
-@lru_cache(maxsize=1 << 14)
 def _chain_phones(
     digits: tuple[str, ...], seps: tuple[str, ...], kinds: tuple[int, ...], region: str, plus: bool
 ) -> tuple[tuple[int, str], ...]:
