@@ -5,9 +5,11 @@ compiled once into a few combined RE2 regexes that pyarrow runs over whole colum
 one pass over the text per regex whatever the number of phrases in it, where Python's `re`
 makes one per phrase. Texts are lower-cased once (case-insensitive RE2 is several times
 slower). One pass marks every match (``\\x00match\\x00``); Python then reads only the ads that
-matched and maps each matched text back to its indicators. Indicators that apply to job offers
-run in a second pass over the ads that read as job offers only. The fixed cost of a pass (RE2
-builds its automaton lazily) is paid per call, so call this on large batches.
+matched and maps each distinct matched text back to its indicators (cached across batches).
+Indicators that apply to job offers run in a second pass over the ads that read as job offers
+only. The fixed cost of a pass (pyarrow compiles the regex, RE2 builds its automaton lazily) is
+paid per call, so call this on large batches. Hits are kept as columns (`hits.Hits`), never as
+a dict per ad, until a caller asks for dicts (`match_ads`).
 
 Within one combined regex, matches do not overlap: where two phrases start at the same place
 the longest wins. Indicators that share a phrase both fire.
@@ -16,8 +18,8 @@ the longest wins. Indicators that share a phrase both fire.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -25,14 +27,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lightkeeper.ads.indicators.catalogue import Catalogue, Indicator
-from lightkeeper.ads.indicators.names import CUED_NAMES, NAME_CUES, several_names
-from lightkeeper.ads.indicators.obscured import CANDIDATE, RUN, obscured_run
+from lightkeeper.ads.indicators.hits import (
+    ABSENT_EVIDENCE,
+    EVIDENCE_CHARS,
+    MARK,
+    Hits,
+    matching_rows,
+    minor_age_hits,
+    obscured_hits,
+    several_names_hits,
+    toggle_absent,
+)
 from lightkeeper.ads.indicators.patterns import fold_key, phrase_regexes
 
-EVIDENCE_CHARS = 120
+__all__ = ["ABSENT_EVIDENCE", "EVIDENCE_CHARS", "Found", "match_ads", "match_hits", "match_text"]
 CONTEXT_CHARS = 30
-MARK = "\x00"
-ABSENT_EVIDENCE = "(none of its signs found in the text)"
+MAX_CACHED = 100_000  # distinct matched texts remembered per group
 Found = dict[str, str]  # indicator code -> evidence snippet, in catalogue order
 
 
@@ -43,6 +53,7 @@ class _Group:
     regex: str
     phrase_codes: dict[str, tuple[str, ...]]
     regex_codes: tuple[tuple[re.Pattern[str], str], ...]
+    cache: dict[str, tuple[str, ...]] = field(default_factory=dict)  # matched text -> codes
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,7 +144,8 @@ def match_ads(ads: pa.Table, *, catalogue: Catalogue, job_offer: bool | None = N
     order. Missing columns are treated as empty. `job_offer=True` reads every row as a job
     offer (False as none); None decides from each ad's words.
     """
-    return _match(ads, compile_matcher(catalogue), job_offer=job_offer)
+    hits = match_hits(ads, catalogue=catalogue, job_offer=job_offer)
+    return found_per_row(hits, ads.num_rows, catalogue)
 
 
 def match_text(
@@ -151,84 +163,112 @@ def match_text(
             "ages": pa.array([list(ages)], pa.list_(pa.int16())),
         }
     )
-    return _match(table, compile_matcher(catalogue), job_offer=job_offer)[0]
+    return match_ads(table, catalogue=catalogue, job_offer=job_offer)[0]
 
 
-def _match(ads: pa.Table, matcher: Matcher, *, job_offer: bool | None) -> list[Found]:
+def found_per_row(hits: Hits, n_rows: int, catalogue: Catalogue) -> list[Found]:
+    """`hits` (ordered) as one dict per row, code -> evidence, in catalogue order."""
+    codes = [ind.code for ind in catalogue.indicators]
+    found: list[Found] = [{} for _ in range(n_rows)]
+    for row, code, evidence in zip(
+        hits.rows.tolist(), hits.codes.tolist(), hits.evidence, strict=True
+    ):
+        found[row][codes[code]] = evidence
+    return found
+
+
+def match_hits(ads: pa.Table, *, catalogue: Catalogue, job_offer: bool | None = None) -> Hits:
+    """The ad-level indicators of each row of `ads` as columns, ordered (see `match_ads`)."""
+    matcher = compile_matcher(catalogue)
     texts = ad_texts(ads)
     lower = _as_array(pc.utf8_lower(texts))
-    found: list[Found] = [{} for _ in range(len(texts))]
     if job_offer is None:
-        job = np.asarray(
-            pc.fill_null(pc.match_substring_regex(lower, matcher.job_context), False).to_numpy(
-                zero_copy_only=False
-            ),
-            dtype=bool,
-        )
+        job = np.zeros(len(texts), dtype=bool)
+        job[matching_rows(lower, matcher.job_context)] = True
     else:
         # an empty text is no offer at all, whatever the caller says
         lengths = pc.utf8_length(pc.utf8_trim_whitespace(texts)).to_numpy(zero_copy_only=False)
         job = np.asarray(lengths, dtype=np.int64) > 0 if job_offer else np.zeros(len(texts), bool)
+    parts = []
     if matcher.any_group is not None:
-        _mark_group(lower, texts, matcher.any_group, found, rows=None)
+        parts.append(_group_hits(lower, texts, matcher.any_group, matcher.order))
     if matcher.job_group is not None and job.any():
-        rows = pa.array(np.nonzero(job)[0], pa.int64())
-        _mark_group(lower.take(rows), texts.take(rows), matcher.job_group, found, rows=rows)
+        rows = np.flatnonzero(job)
+        taken = pa.array(rows)
+        found = _group_hits(lower.take(taken), texts.take(taken), matcher.job_group, matcher.order)
+        parts.append(Hits(rows[found.rows], found.codes, found.evidence))
+    hits = Hits.concat(parts)
     if matcher.absent:
-        _mark_absent(matcher.absent, found, job)
+        hits = toggle_absent(hits, _positions(matcher.absent, matcher.order), job)
+    parts = [hits]
     if matcher.obscured:
-        _mark_obscured(texts, matcher.obscured, found)
+        parts.append(obscured_hits(texts, _positions(matcher.obscured, matcher.order)))
     if matcher.several_names:
-        _mark_runs(texts, CUED_NAMES, several_names, matcher.several_names, found, only=NAME_CUES)
+        parts.append(several_names_hits(texts, _positions(matcher.several_names, matcher.order)))
     if matcher.minor_age and "ages" in ads.column_names:
-        _mark_minor_age(ads.column("ages"), matcher.minor_age, found)
-    return [_in_order(f, matcher.order) for f in found]
+        limits = [
+            (matcher.order[ind.code], ind.param("below", 18), ind.param("plausible_from", 12))
+            for ind in matcher.minor_age
+        ]
+        parts.append(minor_age_hits(_as_array(ads.column("ages")), limits))
+    return Hits.concat(parts).ordered()
 
 
-def _mark_group(
-    lower: pa.Array,
-    texts: pa.Array,
-    group: _Group,
-    found: list[Found],
-    *,
-    rows: pa.Array | None,
-) -> None:
-    """Run one combined regex over the lower-cased texts and record what it found."""
+def _positions(indicators: Sequence[Indicator], order: dict[str, int]) -> list[int]:
+    return [order[ind.code] for ind in indicators]
+
+
+def _group_hits(lower: pa.Array, texts: pa.Array, group: _Group, order: dict[str, int]) -> Hits:
+    """One combined regex over the lower-cased texts: the first match of each indicator in each
+    row, with its snippet (quoting the original text where lower-casing kept its length)."""
     marked = pc.replace_substring_regex(lower, group.regex, MARK + r"\0" + MARK)
     changed = pc.fill_null(pc.not_equal(pc.binary_length(marked), pc.binary_length(lower)), False)
-    hits = np.nonzero(np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool))[0]
-    if not len(hits):
-        return
-    take = pa.array(hits, pa.int64())
-    targets = hits if rows is None else np.asarray(rows.to_numpy())[hits]
-    cache: dict[str, tuple[str, ...]] = {}
-    for row, value, original in zip(
-        targets.tolist(),
-        marked.take(take).to_pylist(),
-        texts.take(take).to_pylist(),
-        strict=True,
-    ):
-        _read_marks(value, original or "", group, cache, found[row])
+    hit_rows = np.flatnonzero(np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool))
+    if not len(hit_rows):
+        return Hits.empty()
+    take = pa.array(hit_rows)
+    pieces = pc.split_pattern(marked.take(take), MARK)
+    flat = pc.list_flatten(pieces)
+    owner = np.asarray(pc.list_parent_indices(pieces), dtype=np.int64)
+    first_piece = np.asarray(pieces.offsets)[:-1]
+    lengths = np.asarray(pc.utf8_length(flat), dtype=np.int64)
+    begin = np.cumsum(lengths) - lengths
+    begin -= begin[first_piece][owner]  # where each piece starts in its row's text
+    # pieces alternate text, match, text, ..., text: matches sit at odd places
+    matches = np.flatnonzero((np.arange(len(flat)) - first_piece[owner]) % 2 == 1)
+    encoded = pc.dictionary_encode(flat.take(pa.array(matches)))
+    code_lists = [
+        [order[c] for c in _cached_codes(m, group)] for m in encoded.dictionary.to_pylist()
+    ]
+    sizes = np.array([len(c) for c in code_lists], dtype=np.int64)
+    flat_codes = np.array([c for cl in code_lists for c in cl], dtype=np.int64)
+    which = np.asarray(encoded.indices, dtype=np.int64)
+    count = sizes[which]
+    match_of = np.repeat(np.arange(len(matches)), count)
+    within = np.arange(len(match_of)) - np.repeat(np.cumsum(count) - count, count)
+    codes = flat_codes[(np.cumsum(sizes) - sizes)[which[match_of]] + within]
+    rows = owner[matches[match_of]]
+    # the first match of each (row, indicator), in text order
+    width = len(order) + 1
+    _, first = np.unique(rows * width + codes, return_index=True)
+    rows, codes, piece = rows[first], codes[first], matches[match_of[first]]
+    same = pc.equal(pc.utf8_length(lower.take(take)), pc.utf8_length(texts.take(take)))
+    quoted = pc.if_else(same, texts.take(take), lower.take(take)).to_pylist()
+    starts, ends = begin[piece].tolist(), (begin[piece] + lengths[piece]).tolist()
+    evidence = [
+        evidence_snippet(quoted[r], s, e)
+        for r, s, e in zip(rows.tolist(), starts, ends, strict=True)
+    ]
+    return Hits(hit_rows[rows], codes, evidence)
 
 
-def _read_marks(
-    value: str, original: str, group: _Group, cache: dict[str, tuple[str, ...]], into: Found
-) -> None:
-    parts = value.split(MARK)
-    # evidence quotes the original text; lower-casing rarely changes a text's length, and
-    # then the lower-cased text is quoted instead
-    same = len(value) - (len(parts) - 1) == len(original)
-    text = original if same else "".join(parts)
-    offset = len(parts[0])
-    for j in range(1, len(parts), 2):
-        matched = parts[j]
-        codes = cache.get(matched)
-        if codes is None:
-            codes = cache[matched] = _codes_of(matched, group)
-        for code in codes:
-            if code not in into:
-                into[code] = evidence_snippet(text, offset, offset + len(matched))
-        offset += len(matched) + len(parts[j + 1])
+def _cached_codes(matched: str, group: _Group) -> tuple[str, ...]:
+    codes = group.cache.get(matched)
+    if codes is None:
+        if len(group.cache) >= MAX_CACHED:
+            group.cache.clear()
+        codes = group.cache[matched] = _codes_of(matched, group)
+    return codes
 
 
 def _codes_of(matched: str, group: _Group) -> tuple[str, ...]:
@@ -252,77 +292,3 @@ def evidence_snippet(text: str, start: int, end: int, *, limit: int = EVIDENCE_C
     snippet = " ".join(text[lo:hi].split())
     snippet = ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
     return snippet if len(snippet) <= limit else snippet[: limit - 1] + "…"
-
-
-def _mark_absent(indicators: Sequence[Indicator], found: list[Found], job: np.ndarray) -> None:
-    for row, hits in enumerate(found):
-        if not job[row]:
-            continue
-        for ind in indicators:
-            if ind.code in hits:
-                del hits[ind.code]  # its patterns are signs of presence: found, so not absent
-            else:
-                hits[ind.code] = ABSENT_EVIDENCE
-
-
-def _mark_obscured(texts: pa.Array, indicators: Sequence[Indicator], found: list[Found]) -> None:
-    candidates = pc.fill_null(pc.match_substring_regex(texts, CANDIDATE), False)
-    rows = np.nonzero(np.asarray(candidates.to_numpy(zero_copy_only=False), dtype=bool))[0]
-    if not len(rows):
-        return
-    marked = pc.replace_substring_regex(
-        texts.take(pa.array(rows, pa.int64())), RUN, MARK + r"\0" + MARK
-    )
-    for row, value in zip(rows.tolist(), marked.to_pylist(), strict=True):
-        run = obscured_run(value or "")
-        if run is not None:
-            for ind in indicators:
-                found[row][ind.code] = " ".join(run.split())[:EVIDENCE_CHARS]
-
-
-def _mark_runs(
-    texts: pa.Array,
-    pattern: str,
-    verify: Callable[[str], str | None],
-    indicators: Sequence[Indicator],
-    found: list[Found],
-    *,
-    only: str,
-) -> None:
-    """Mark `pattern` (case-sensitive RE2) in the original texts that match `only` (a cheap
-    prefilter), and let `verify` read the marks."""
-    candidates = pc.fill_null(pc.match_substring_regex(texts, only), False)
-    rows = np.nonzero(np.asarray(candidates.to_numpy(zero_copy_only=False), dtype=bool))[0]
-    if not len(rows):
-        return
-    subset = texts.take(pa.array(rows, pa.int64()))
-    marked = pc.replace_substring_regex(subset, pattern, MARK + r"\0" + MARK)
-    changed = pc.fill_null(pc.not_equal(pc.binary_length(marked), pc.binary_length(subset)), False)
-    hits = np.nonzero(np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool))[0]
-    marked, rows = marked.take(pa.array(hits, pa.int64())), rows[hits]
-    for row, value in zip(rows.tolist(), marked.to_pylist(), strict=True):
-        hit = verify(value or "")
-        if hit is not None:
-            for ind in indicators:
-                found[row][ind.code] = hit[:EVIDENCE_CHARS]
-
-
-def _mark_minor_age(
-    ages: pa.Array | pa.ChunkedArray, indicators: Sequence[Indicator], found: list[Found]
-) -> None:
-    ages = _as_array(ages)
-    flat = pc.list_flatten(ages).to_numpy(zero_copy_only=False)
-    if not len(flat):
-        return
-    parents = pc.list_parent_indices(ages).to_numpy()
-    for ind in indicators:
-        below, plausible = ind.param("below", 18), ind.param("plausible_from", 12)
-        for k in ((flat >= plausible) & (flat < below)).nonzero()[0]:
-            row = int(parents[k])
-            found[row].setdefault(ind.code, f"stated age {int(flat[k])}")
-
-
-def _in_order(found: Found, order: dict[str, int]) -> Found:
-    if len(found) < 2:
-        return found
-    return dict(sorted(found.items(), key=lambda item: order.get(item[0], len(order))))

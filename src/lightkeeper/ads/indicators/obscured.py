@@ -72,32 +72,43 @@ def obscured_run(marked: str) -> str | None:
     """The first obscured run in a text whose digit runs `RUN` marked, or None."""
     parts = marked.split(MARK)
     for j in range(1, len(parts), 2):
-        if _PLAIN.fullmatch(parts[j]):
-            # the common case, digits in ordinary groups: obscured only when spaced out digit
-            # by digit ("7 1 3 5 5 5 ...")
-            groups = _DIGIT_GROUPS.findall(parts[j])
-            if (
-                sum(len(g) == 1 for g in groups) >= 5
-                and MIN_TOKENS <= sum(map(len, groups)) <= MAX_TOKENS
-            ):
-                return parts[j].strip()
-            continue
-        tokens = _unglued(
-            _TOKENS.findall(parts[j]), before=parts[j - 1][-1:], after=parts[j + 1][:1]
-        )
-        if _is_obscured(tokens):
-            return ("".join(text + sep for text, sep in tokens[:-1]) + tokens[-1][0]).strip()
+        run = run_verdict(parts[j], parts[j - 1][-1:].isalpha(), parts[j + 1][:1].isalpha())
+        if run is not None:
+            return run
     return None
 
 
-def _unglued(tokens: list[Token], *, before: str, after: str) -> list[Token]:
+@lru_cache(maxsize=1 << 16)
+def run_verdict(run: str, glued_before: bool, glued_after: bool) -> str | None:
+    """`run` (one `RUN` match) as an obscured phone, or None when it is not one.
+
+    `glued_before` / `glued_after`: a letter touches the run on that side. Cached: operators
+    repost the same numbers, so the same runs come back batch after batch.
+    """
+    if _PLAIN.fullmatch(run):
+        # the common case, digits in ordinary groups: obscured only when spaced out digit
+        # by digit ("7 1 3 5 5 5 ...")
+        groups = _DIGIT_GROUPS.findall(run)
+        if (
+            sum(len(g) == 1 for g in groups) >= 5
+            and MIN_TOKENS <= sum(map(len, groups)) <= MAX_TOKENS
+        ):
+            return run.strip()
+        return None
+    tokens = _unglued(_TOKENS.findall(run), glued_before=glued_before, glued_after=glued_after)
+    if _is_obscured(tokens):
+        return ("".join(text + sep for text, sep in tokens[:-1]) + tokens[-1][0]).strip()
+    return None
+
+
+def _unglued(tokens: list[Token], *, glued_before: bool, glued_after: bool) -> list[Token]:
     """Drop letter tokens glued to the word around the run ("some|one", "call" -> "l")."""
     start, end = 0, len(tokens)
-    glued = before.isalpha()
+    glued = glued_before
     while glued and start < end and _kind(tokens[start][0]) in _LETTERS:
         glued = not tokens[start][1]
         start += 1
-    glued = after.isalpha()
+    glued = glued_after
     while glued and end > start and _kind(tokens[end - 1][0]) in _LETTERS:
         end -= 1
         glued = end > start and not tokens[end - 1][1]

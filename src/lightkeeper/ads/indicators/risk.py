@@ -17,7 +17,6 @@ does), plus the network-level indicators (see `network.py`) at their full weight
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lightkeeper.ads.indicators.catalogue import Catalogue
-from lightkeeper.ads.indicators.match import EVIDENCE_CHARS, Found, match_ads
+from lightkeeper.ads.indicators.hits import EVIDENCE_CHARS, Hits
+from lightkeeper.ads.indicators.match import match_hits
 from lightkeeper.ads.indicators.network import network_indicators
 
 REASON_TYPE = pa.struct(
@@ -72,41 +72,42 @@ def score_ads(ads: pa.Table, *, catalogue: Catalogue) -> pa.Table:
     `ads` needs title and body (ages is used when present). The result has the columns of
     `AD_SCORES_SCHEMA`, in the order of `ads`' rows.
     """
-    return ad_scores_table(match_ads(ads, catalogue=catalogue), catalogue=catalogue)
+    return ad_scores_table(match_hits(ads, catalogue=catalogue), ads.num_rows, catalogue=catalogue)
 
 
-def ad_scores_table(found: Sequence[Found], *, catalogue: Catalogue) -> pa.Table:
-    """The scores table (`AD_SCORES_SCHEMA`) of already matched ads."""
-    contribution = {ind.code: ind.contribution for ind in catalogue.active()}
-    names = {ind.code: ind.name for ind in catalogue.indicators}
-    # one flat list per struct field and list offsets: much faster than a dict per reason
-    codes: list[str] = []
-    evidence: list[str] = []
-    offsets = [0]
-    sums = np.zeros(len(found))
-    for row, hits in enumerate(found):
-        if hits:
-            ordered = sorted(hits, key=lambda c: (-abs(contribution.get(c, 0.0)), c))
-            codes += ordered
-            evidence += [hits[c][:EVIDENCE_CHARS] for c in ordered]
-            sums[row] = sum(contribution.get(c, 0.0) for c in ordered)
-        offsets.append(len(codes))
+def ad_scores_table(hits: Hits, n_rows: int, *, catalogue: Catalogue) -> pa.Table:
+    """The scores table (`AD_SCORES_SCHEMA`) of already matched ads (`hits` ordered)."""
+    codes = pa.array([ind.code for ind in catalogue.indicators], pa.string())
+    names = pa.array([ind.name for ind in catalogue.indicators], pa.string())
+    active = {ind.code for ind in catalogue.active()}
+    contribution = np.array(
+        [ind.contribution if ind.code in active else 0.0 for ind in catalogue.indicators]
+    )
+    code_rank = np.argsort(np.argsort(np.array(codes.to_pylist(), dtype=object), kind="stable"))
+    offsets = pa.array(
+        np.concatenate([[0], np.cumsum(np.bincount(hits.rows, minlength=n_rows))]), pa.int32()
+    )
+    # reasons: largest effect first, then by code so equal contributions have a stable order
+    order = np.lexsort((code_rank[hits.codes], -np.abs(contribution[hits.codes]), hits.rows))
+    ranked = hits.take(order)
+    taken = pa.array(ranked.codes)
+    # summed in the reasons' order, as the reasons are shown
+    sums = np.bincount(ranked.rows, weights=contribution[ranked.codes], minlength=n_rows)
+    evidence = pc.utf8_slice_codeunits(pa.array(ranked.evidence, pa.string()), 0, EVIDENCE_CHARS)
     reasons = pa.StructArray.from_arrays(
         [
-            pa.array(codes, pa.string()),
-            pa.array([names[c] for c in codes], pa.string()),
-            pa.array([contribution.get(c, 0.0) for c in codes], pa.float64()),
-            pa.array(evidence, pa.string()),
+            codes.take(taken),
+            names.take(taken),
+            pa.array(contribution[ranked.codes], pa.float64()),
+            evidence,
         ],
         fields=list(REASON_TYPE),
     )
-    offset_array = pa.array(offsets, pa.int32())
-    indicators = pa.array([code for hits in found for code in hits], pa.string())
     return pa.Table.from_arrays(
         [
-            pa.ListArray.from_arrays(offset_array, indicators),
+            pa.ListArray.from_arrays(offsets, codes.take(pa.array(hits.codes))),
             pa.array(risk_scores(catalogue.intercept("ad"), sums), pa.float64()),
-            pa.ListArray.from_arrays(offset_array, reasons),
+            pa.ListArray.from_arrays(offsets, reasons),
         ],
         schema=AD_SCORES_SCHEMA,
     )
