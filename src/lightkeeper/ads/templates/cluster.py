@@ -15,9 +15,11 @@ The steps, each a pure function over flat arrays so an engine can run them on ba
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +29,7 @@ import pyarrow.compute as pc
 from lightkeeper.ads.ids import canonical_id
 from lightkeeper.ads.templates.align import Member, build_template, masked_form
 from lightkeeper.ads.templates.boilerplate import Boilerplate, BoilerplateOptions, learn_boilerplate
-from lightkeeper.ads.templates.lsh import band_keys, candidate_pairs
+from lightkeeper.ads.templates.lsh import signature_pairs
 from lightkeeper.ads.templates.minhash import Method, estimated_similarity, minhash_signatures
 from lightkeeper.ads.templates.shingles import (
     I64,
@@ -105,15 +107,20 @@ def cluster_templates(
     threshold: float | None = None,
     num_perm: int | None = None,
     options: TemplateOptions | None = None,
+    engine: Engine | None = None,
 ) -> TemplateResult:
     """Group near-duplicate ads into templates and describe each template.
 
-    `ads` needs columns id, version, title, body (posted_at, city optional). `threshold` is the
-    estimated Jaccard similarity of word shingles (boilerplate discounted) at which two ads
-    count as one template (default DEFAULT_THRESHOLD), `num_perm` the MinHash signature length
-    (a power of two, default DEFAULT_NUM_PERM); `options` tunes the rest, and the two keywords
-    override it. Ads with no near-duplicate get None. The result does not depend on the order
-    of the rows.
+    `ads` needs columns id, version, title, body (posted_at, city optional; other columns are
+    not read). `threshold` is the estimated Jaccard similarity of word shingles (boilerplate
+    discounted) at which two ads count as one template (default DEFAULT_THRESHOLD), `num_perm`
+    the MinHash signature length (a power of two, default DEFAULT_NUM_PERM); `options` tunes
+    the rest, and the two keywords override it. Ads with no near-duplicate get None. The result
+    does not depend on the order of the rows.
+
+    `engine` (anything with ``map_batches(fn, batches)``, such as `LocalEngine`) runs the
+    per-batch steps (tokenising, signatures, describing templates) on its workers; without
+    one they run here. The result is the same whatever the engine and its number of workers.
     """
     opts = options or TemplateOptions()
     if threshold is not None:
@@ -123,31 +130,49 @@ def cluster_templates(
     n = ads.num_rows
     if n == 0:
         return TemplateResult([], TEMPLATES_SCHEMA.empty_table(), [])
+    run = engine or _InProcess()
     clock = _Clock()
-    order = canonical_order(ads)
-    table = ads.take(pa.array(order))
-    members = member_ids(table)
-    corpus = prepare_corpus(table)
+    table = ads.select([c for c in READ_COLUMNS if c in ads.column_names])
+    order = canonical_order(table)
+    members = member_ids(table).take(pa.array(order))
+    features, shapes = _features(table, order, run)
     clock.lap("prepare")
     boiler = learn_boilerplate(
-        corpus.sentence_ad,
-        corpus.sentence_hash,
+        features.sentence_ads(),
+        features.sentence_hash,
         string_hashes(members),
-        sentence_shape=corpus.sentence_shape,
+        sentence_shape=shapes,
         options=opts.boilerplate,
     )
+    del shapes
     clock.lap("boilerplate")
-    labels = template_labels(corpus, boiler, n, opts)
+    labels = _labels(features, boiler, n, opts, run)
     ids_sorted = _template_ids(labels, members)
+    del members
     clock.lap("cluster")
-    templates, boilerplate_texts = _templates_table(
-        table, labels, ids=ids_sorted, corpus=corpus, boiler=boiler, opts=opts
+    templates, boilerplate_texts = _describe_templates(
+        table, order, labels, ids=ids_sorted, features=features, boiler=boiler, opts=opts, run=run
     )
     template_ids: list[str | None] = [None] * n
     for row, tid in zip(order.tolist(), ids_sorted, strict=True):
         template_ids[row] = tid
     clock.lap("describe")
     return TemplateResult(template_ids, templates, boilerplate_texts, clock.seconds)
+
+
+class Engine(Protocol):
+    """What `cluster_templates` needs of an engine (see `lightkeeper.engine.local`)."""
+
+    def map_batches(self, fn: Callable[[Any], Any], batches: Iterable[Any]) -> Iterator[Any]:
+        """`fn` of each batch, in the order of the batches."""
+        ...
+
+
+class _InProcess:
+    """The engine used when none is given: batches run here, one after the other."""
+
+    def map_batches(self, fn: Callable[[Any], Any], batches: Iterable[Any]) -> Iterator[Any]:
+        return map(fn, batches)
 
 
 class _Clock:
@@ -190,24 +215,227 @@ def canonical_order(ads: pa.Table) -> I64:
 
 def prepare_corpus(table: pa.Table, *, batch_rows: int = BATCH_ROWS) -> Corpus:
     """Sentences and tokens of every row of `table`, computed batch by batch."""
-    parts: list[tuple[I64, I64, I64, U64, U64, I64, U64]] = []
-    sentences_before = 0
-    for start in range(0, table.num_rows, batch_rows):
-        tok = tokenise(ad_texts(table.slice(start, batch_rows)))
-        parts.append(
-            (
-                tok.sentence_text + start,
-                tok.sentence_start,
-                tok.sentence_end,
-                tok.sentence_hash,
-                tok.sentence_shape,
-                tok.token_sentence + sentences_before,
-                tok.token_hash,
-            )
+    order = np.arange(table.num_rows, dtype=np.int64)
+    features, shapes = _features(table, order, _InProcess(), batch_rows=batch_rows)
+    corpus = features.corpus(order)
+    return replace(corpus, sentence_shape=shapes)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Sentences and tokens of a corpus in canonical row order, held compactly.
+
+    What a `Corpus` holds, with offsets in place of per-sentence and per-token row numbers:
+    ad i owns sentences ``ad_sentences[i]:ad_sentences[i+1]`` and tokens
+    ``ad_tokens[i]:ad_tokens[i+1]``; sentence j starts `sentence_start[j]` bytes into its ad's
+    text and holds `sentence_tokens[j]` tokens; it ends where the next sentence of its ad
+    starts, or at the end of the text (`text_bytes`). Sentence shapes, needed only to learn the
+    boilerplate, are kept apart.
+    """
+
+    ad_sentences: I64
+    ad_tokens: I64
+    text_bytes: U32
+    sentence_start: U32
+    sentence_tokens: U32
+    sentence_hash: U64
+    token_hash: U64
+
+    @property
+    def rows(self) -> int:
+        """The number of ads."""
+        return len(self.ad_sentences) - 1
+
+    def sentence_ads(self) -> I64:
+        """The ad of each sentence."""
+        counts = np.diff(self.ad_sentences)
+        return np.repeat(np.arange(self.rows, dtype=np.int64), counts)
+
+    def corpus(self, rows: I64) -> Corpus:
+        """The given rows as a `Corpus`, numbered 0..len(rows)-1 in the order given."""
+        s_count = self.ad_sentences[rows + 1] - self.ad_sentences[rows]
+        sentences = _spans(self.ad_sentences[rows], s_count)
+        t_count = self.ad_tokens[rows + 1] - self.ad_tokens[rows]
+        tokens = _spans(self.ad_tokens[rows], t_count)
+        start = self.sentence_start[sentences].astype(np.int64)
+        end = np.empty_like(start)
+        end[:-1] = start[1:]
+        has = s_count > 0
+        end[np.cumsum(s_count)[has] - 1] = self.text_bytes[rows[has]]
+        per_sentence = self.sentence_tokens[sentences].astype(np.int64)
+        return Corpus(
+            sentence_ad=np.repeat(np.arange(len(rows), dtype=np.int64), s_count),
+            sentence_start=start,
+            sentence_end=end,
+            sentence_hash=self.sentence_hash[sentences],
+            sentence_shape=np.zeros(len(sentences), dtype=np.uint64),
+            token_sentence=np.repeat(np.arange(len(sentences), dtype=np.int64), per_sentence),
+            token_hash=self.token_hash[tokens],
         )
-        sentences_before += len(tok.sentence_hash)
-    columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
-    return Corpus(*columns)
+
+    @staticmethod
+    def of_corpus(corpus: Corpus, n: int) -> Features:
+        """The features of a `Corpus` of `n` rows."""
+        ad_sentences = _offsets(np.bincount(corpus.sentence_ad, minlength=n))
+        per_sentence = np.bincount(corpus.token_sentence, minlength=len(corpus.sentence_hash))
+        tokens_per_ad = np.bincount(corpus.sentence_ad, weights=per_sentence, minlength=n)
+        has = ad_sentences[1:] > ad_sentences[:-1]
+        text_bytes = np.zeros(n, dtype=np.uint32)
+        text_bytes[has] = corpus.sentence_end[ad_sentences[1:][has] - 1]
+        return Features(
+            ad_sentences=ad_sentences,
+            ad_tokens=_offsets(tokens_per_ad.astype(np.int64)),
+            text_bytes=text_bytes,
+            sentence_start=corpus.sentence_start.astype(np.uint32),
+            sentence_tokens=per_sentence.astype(np.uint32),
+            sentence_hash=corpus.sentence_hash,
+            token_hash=corpus.token_hash,
+        )
+
+
+U32 = npt.NDArray[np.uint32]
+# The columns the stage reads; any others in the ads table are never touched.
+READ_COLUMNS = ("id", "version", "title", "body", "posted_at", "city")
+_TEXT_COLUMNS = ("title", "body")
+DESCRIBE_ROWS = 2_000  # aligned member rows per describe batch (whole templates)
+
+
+def _offsets(counts: I64) -> I64:
+    out = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
+
+
+def _tokenised(texts: pa.Table) -> tuple[Features, U64]:
+    """The features and sentence shapes of one batch of ads (title and body columns)."""
+    tok = tokenise(ad_texts(texts))
+    corpus = Corpus(
+        sentence_ad=tok.sentence_text,
+        sentence_start=tok.sentence_start,
+        sentence_end=tok.sentence_end,
+        sentence_hash=tok.sentence_hash,
+        sentence_shape=tok.sentence_shape,
+        token_sentence=tok.token_sentence,
+        token_hash=tok.token_hash,
+    )
+    return Features.of_corpus(corpus, texts.num_rows), tok.sentence_shape
+
+
+def _text_batches(table: pa.Table, order: I64, batch_rows: int) -> Iterator[pa.Table]:
+    texts = table.select([c for c in _TEXT_COLUMNS if c in table.column_names])
+    for start in range(0, len(order), batch_rows):
+        yield texts.take(pa.array(order[start : start + batch_rows]))
+
+
+def _features(
+    table: pa.Table, order: I64, run: Engine, *, batch_rows: int = BATCH_ROWS
+) -> tuple[Features, U64]:
+    """Features of the rows of `table` in `order`, and their sentence shapes, batch by batch.
+
+    Batches are joined field by field, each batch's copy dropped as soon as it is joined, so
+    the peak stays near one copy of the result."""
+    fields = [f.name for f in dataclasses.fields(Features)]
+    pieces: list[list[Any]] = []  # per batch, its arrays (dropped once joined)
+    shape_parts: list[U64] = []
+    for batch, shapes in run.map_batches(_tokenised, _text_batches(table, order, batch_rows)):
+        pieces.append([getattr(batch, name) for name in fields])
+        shape_parts.append(shapes)
+    if not pieces:
+        return Features.of_corpus(_empty_corpus(), 0), np.zeros(0, dtype=np.uint64)
+    shapes = _joined(shape_parts)
+    columns: dict[str, npt.NDArray[Any]] = {}
+    for index, name in enumerate(fields):
+        if name in ("ad_sentences", "ad_tokens"):
+            counts = [np.diff(p[index]) for p in pieces]
+            columns[name] = _offsets(np.concatenate(counts) if counts else np.zeros(0, np.int64))
+        else:
+            columns[name] = _joined([p[index] for p in pieces])
+        for p in pieces:
+            p[index] = None
+    return Features(**columns), shapes
+
+
+def _empty_corpus() -> Corpus:
+    empty, none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    return Corpus(empty, empty, empty, none, none, empty, none)
+
+
+def _joined(arrays: list[Any]) -> npt.NDArray[Any]:
+    """`np.concatenate`, emptying the list as it goes (the caller's references aside)."""
+    total = sum(len(a) for a in arrays)
+    out = np.empty(total, dtype=arrays[0].dtype)
+    at = 0
+    for i, a in enumerate(arrays):
+        out[at : at + len(a)] = a
+        at += len(a)
+        arrays[i] = None
+    return out
+
+
+# -- clustering ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _SignBatch:
+    """What one batch of ads needs to get its MinHash signatures."""
+
+    token_hash: U64
+    sentence_tokens: U32
+    sentence_boilerplate: npt.NDArray[np.bool_]
+    ad_tokens: I64  # counts per ad
+    opts: TemplateOptions
+
+
+def _sign(batch: _SignBatch) -> U32:
+    """MinHash signatures of one batch of ads (`ad_shingles` then `minhash_signatures`)."""
+    opts = batch.opts
+    n = len(batch.ad_tokens)
+    flagged = np.repeat(batch.sentence_boilerplate, batch.sentence_tokens.astype(np.int64))
+    owner = np.repeat(np.arange(n, dtype=np.int64), batch.ad_tokens)
+    shingles, offsets = shingle_hashes(
+        batch.token_hash, owner, n, k=opts.shingle_size, boilerplate=flagged
+    )
+    return minhash_signatures(
+        shingles, offsets, num_perm=opts.num_perm, seed=opts.seed, method=opts.method
+    )
+
+
+def _sign_batches(
+    features: Features, boiler: Boilerplate, opts: TemplateOptions, batch_rows: int
+) -> Iterator[_SignBatch]:
+    flagged = boiler.contains(features.sentence_hash)
+    for lo in range(0, features.rows, batch_rows):
+        hi = min(lo + batch_rows, features.rows)
+        s0, s1 = features.ad_sentences[lo], features.ad_sentences[hi]
+        t0, t1 = features.ad_tokens[lo], features.ad_tokens[hi]
+        yield _SignBatch(
+            token_hash=features.token_hash[t0:t1],
+            sentence_tokens=features.sentence_tokens[s0:s1],
+            sentence_boilerplate=flagged[s0:s1],
+            ad_tokens=np.diff(features.ad_tokens[lo : hi + 1]),
+            opts=opts,
+        )
+
+
+def _labels(
+    features: Features,
+    boiler: Boilerplate,
+    n: int,
+    opts: TemplateOptions,
+    run: Engine,
+    *,
+    batch_rows: int = BATCH_ROWS,
+) -> I64:
+    """Template label of each row (canonical order), as `template_labels`, in batches."""
+    sig = np.empty((n, opts.num_perm), dtype=np.uint32)
+    at = 0
+    for part in run.map_batches(_sign, _sign_batches(features, boiler, opts, batch_rows)):
+        sig[at : at + len(part)] = part
+        at += len(part)
+    left, right = signature_pairs(sig, bands=opts.bands)
+    similar = estimated_similarity(sig, left, right) >= opts.threshold
+    del sig
+    return clusters_of(np.stack([left[similar], right[similar]], axis=1), n)
 
 
 def template_labels(corpus: Corpus, boiler: Boilerplate, n: int, opts: TemplateOptions) -> I64:
@@ -216,8 +444,7 @@ def template_labels(corpus: Corpus, boiler: Boilerplate, n: int, opts: TemplateO
     sig = minhash_signatures(
         shingles, offsets, num_perm=opts.num_perm, seed=opts.seed, method=opts.method
     )
-    keys, usable = band_keys(sig, bands=opts.bands)
-    left, right = candidate_pairs(keys, usable)
+    left, right = signature_pairs(sig, bands=opts.bands)
     similar = estimated_similarity(sig, left, right) >= opts.threshold
     return clusters_of(np.stack([left[similar], right[similar]], axis=1), n)
 
@@ -258,6 +485,9 @@ def _first_rows(labels: I64) -> I64:
     return np.asarray(rows[first], dtype=np.int64)
 
 
+# -- describing templates --------------------------------------------------------------------
+
+
 def _templates_table(
     table: pa.Table,
     labels: I64,
@@ -267,13 +497,39 @@ def _templates_table(
     boiler: Boilerplate,
     opts: TemplateOptions,
 ) -> tuple[pa.Table, list[str]]:
-    texts_of = _boilerplate_texts(table, corpus, boiler)
+    """The templates table and boilerplate texts of `table` (rows in canonical order) and its
+    `corpus` (see `_describe_templates`)."""
+    order = np.arange(table.num_rows, dtype=np.int64)
+    features = Features.of_corpus(corpus, table.num_rows)
+    return _describe_templates(
+        table, order, labels, ids=ids, features=features, boiler=boiler, opts=opts
+    )
+
+
+def _describe_templates(
+    table: pa.Table,
+    order: I64,
+    labels: I64,
+    *,
+    ids: list[str | None],
+    features: Features,
+    boiler: Boilerplate,
+    opts: TemplateOptions,
+    run: Engine | None = None,
+) -> tuple[pa.Table, list[str]]:
+    """The templates table (one row per label) and the readable boilerplate sentences.
+
+    Canonical row i is row `order[i]` of `table`; `labels`, `ids` and `features` are in
+    canonical order."""
+    texts_of = _boilerplate_texts(table, order, features, boiler)
     boilerplate_list = sorted(set(texts_of.values()))
     if not (labels >= 0).any():
         return TEMPLATES_SCHEMA.empty_table(), boilerplate_list
     n_templates = int(labels.max()) + 1
-    first_seen, last_seen = _seen(table, labels, n_templates)
-    described = _describe(table, labels, corpus, boiler, opts)
+    first_seen, last_seen = _seen(table, order, labels, n_templates)
+    described = _describe(
+        table, order, labels, features=features, boiler=boiler, opts=opts, run=run or _InProcess()
+    )
     columns: dict[str, list[Any]] = {
         "template_id": [ids[row] for row in _first_rows(labels).tolist()],
         "ad_count": np.bincount(labels[labels >= 0], minlength=n_templates).tolist(),
@@ -281,20 +537,22 @@ def _templates_table(
         "slots": [slots for _, slots in described],
         "first_seen": first_seen,
         "last_seen": last_seen,
-        "boilerplate_removed": _removed_per_template(labels, corpus, boiler, texts_of),
+        "boilerplate_removed": _removed_per_template(labels, features, boiler, texts_of),
     }
     result = pa.Table.from_pydict(columns, schema=TEMPLATES_SCHEMA)
     ordered = result.sort_by([("ad_count", "descending"), ("template_id", "ascending")])
     return ordered, boilerplate_list
 
 
-def _seen(table: pa.Table, labels: I64, n_templates: int) -> tuple[list[Any], list[Any]]:
+def _seen(
+    table: pa.Table, order: I64, labels: I64, n_templates: int
+) -> tuple[list[Any], list[Any]]:
     first: list[Any] = [None] * n_templates
     last: list[Any] = [None] * n_templates
     if "posted_at" not in table.column_names:
         return first, last
     rows = np.flatnonzero(labels >= 0)
-    posted = table.column("posted_at").take(pa.array(rows))
+    posted = table.column("posted_at").take(pa.array(order[rows]))
     grouped = (
         pa.table({"label": labels[rows], "posted": posted})
         .group_by("label")
@@ -310,56 +568,131 @@ def _seen(table: pa.Table, labels: I64, n_templates: int) -> tuple[list[Any], li
     return first, last
 
 
-def _sentence_texts(table: pa.Table, corpus: Corpus, sentences: I64) -> list[str]:
-    """The text of each of the given sentences, as written (NFKC), spaces trimmed."""
-    ads = corpus.sentence_ad[sentences]
+def _boilerplate_texts(
+    table: pa.Table, order: I64, features: Features, boiler: Boilerplate
+) -> dict[int, str]:
+    """A readable form of each boilerplate sentence: as in the first ad that has it, with
+    masked values (phones, prices) shown as slots."""
+    flagged = np.flatnonzero(boiler.contains(features.sentence_hash))
+    if len(flagged) == 0:
+        return {}
+    hashes, first = np.unique(features.sentence_hash[flagged], return_index=True)
+    sentences = flagged[first]
+    ads = np.searchsorted(features.ad_sentences, sentences, side="right") - 1
     unique_ads, position = np.unique(ads, return_inverse=True)
-    encoded = [t.encode() for t in ad_texts(table.take(pa.array(unique_ads))).to_pylist()]
-    out: list[str] = []
-    for p, s in zip(position.reshape(-1).tolist(), sentences.tolist(), strict=True):
-        piece = encoded[p][corpus.sentence_start[s] : corpus.sentence_end[s]]
-        out.append(piece.decode("utf-8", errors="replace").strip())
+    texts = ad_texts(table.take(pa.array(order[unique_ads])).select(_present(table)))
+    offsets, data = offsets_and_bytes(texts)
+    corpus = features.corpus(unique_ads)
+    position = position.reshape(-1)
+    # Global sentence s of ad a is sentence s - (a's first) of a's row in `corpus`.
+    local = _local_first(corpus)[position] + sentences - features.ad_sentences[ads]
+    out: dict[int, str] = {}
+    for h, s, p in zip(hashes.tolist(), local.tolist(), position.tolist(), strict=True):
+        base = int(offsets[p])
+        piece = data[base + corpus.sentence_start[s] : base + corpus.sentence_end[s]]
+        out[h] = masked_form(piece.tobytes().decode("utf-8", errors="replace").strip())
     return out
 
 
-def _boilerplate_texts(table: pa.Table, corpus: Corpus, boiler: Boilerplate) -> dict[int, str]:
-    """A readable form of each boilerplate sentence: as in the first ad that has it, with
-    masked values (phones, prices) shown as slots."""
-    flagged = np.flatnonzero(boiler.contains(corpus.sentence_hash))
-    if len(flagged) == 0:
-        return {}
-    hashes, first = np.unique(corpus.sentence_hash[flagged], return_index=True)
-    texts = _sentence_texts(table, corpus, flagged[first])
-    return {int(h): masked_form(t) for h, t in zip(hashes.tolist(), texts, strict=True)}
+def _local_first(corpus: Corpus) -> I64:
+    """The first sentence of each row of `corpus` (every row here has one)."""
+    return np.searchsorted(corpus.sentence_ad, np.arange(int(corpus.sentence_ad.max()) + 1))
+
+
+def _present(table: pa.Table) -> list[str]:
+    return [c for c in _TEXT_COLUMNS if c in table.column_names]
 
 
 def _removed_per_template(
-    labels: I64, corpus: Corpus, boiler: Boilerplate, texts_of: dict[int, str]
+    labels: I64, features: Features, boiler: Boilerplate, texts_of: dict[int, str]
 ) -> list[list[str]]:
     n_templates = int(labels.max()) + 1
-    label_of = labels[corpus.sentence_ad]
-    rows = np.flatnonzero(boiler.contains(corpus.sentence_hash) & (label_of >= 0))
+    flagged = np.flatnonzero(boiler.contains(features.sentence_hash))
+    label_of = labels[np.searchsorted(features.ad_sentences, flagged, side="right") - 1]
+    rows = flagged[label_of >= 0]
+    label_of = label_of[label_of >= 0]
     found: list[set[str]] = [set() for _ in range(n_templates)]
+    hashes = features.sentence_hash[rows]
     with np.errstate(over="ignore"):
-        pair_key = mix64(corpus.sentence_hash[rows] ^ (label_of[rows].astype(np.uint64) * _GOLDEN))
+        pair_key = mix64(hashes ^ (label_of.astype(np.uint64) * _GOLDEN))
     _, first = np.unique(pair_key, return_index=True)
-    for label, h in zip(
-        label_of[rows[first]].tolist(), corpus.sentence_hash[rows[first]].tolist(), strict=True
-    ):
+    for label, h in zip(label_of[first].tolist(), hashes[first].tolist(), strict=True):
         found[label].add(texts_of[h])
     return [sorted(texts)[:MAX_BOILERPLATE_LISTED] for texts in found]
 
 
+@dataclass(frozen=True, slots=True)
+class _DescribeBatch:
+    """Whole templates to describe: their aligned members, grouped by template."""
+
+    texts: pa.Table  # title, body, city of each member
+    corpus: Corpus  # the members' sentences and tokens, rows 0..m-1
+    labels: I64  # template of each member, 0.. in order
+    boilerplate: U64  # the boilerplate sentence hashes
+    opts: TemplateOptions
+
+
 def _describe(
-    table: pa.Table, labels: I64, corpus: Corpus, boiler: Boilerplate, opts: TemplateOptions
+    table: pa.Table,
+    order: I64,
+    labels: I64,
+    *,
+    features: Features,
+    boiler: Boilerplate,
+    opts: TemplateOptions,
+    run: Engine,
 ) -> list[tuple[str, list[dict[str, Any]]]]:
     """Template text and slots of each template, from its first `max_aligned` members."""
     rows = np.flatnonzero(labels >= 0)
     aligned = rows[_rank_within(labels[rows]) < opts.max_aligned]
     aligned = aligned[np.argsort(labels[aligned], kind="stable")]  # grouped by template
-    members = _members(table, corpus, boiler, aligned)
-    reps = _representatives(aligned, labels, corpus, boiler, opts)
-    bounds = np.r_[0, np.flatnonzero(np.diff(labels[aligned])) + 1, len(aligned)]
+    batches = _describe_batches(
+        table, order, labels, aligned=aligned, features=features, boiler=boiler, opts=opts
+    )
+    out: list[tuple[str, list[dict[str, Any]]]] = []
+    for part in run.map_batches(_describe_batch, batches):
+        out.extend(part)
+    return out
+
+
+def _describe_batches(
+    table: pa.Table,
+    order: I64,
+    labels: I64,
+    *,
+    aligned: I64,
+    features: Features,
+    boiler: Boilerplate,
+    opts: TemplateOptions,
+) -> Iterator[_DescribeBatch]:
+    """Batches of about DESCRIBE_ROWS aligned rows, cut between templates."""
+    columns = [c for c in (*_TEXT_COLUMNS, "city") if c in table.column_names]
+    template_starts = np.r_[0, np.flatnonzero(np.diff(labels[aligned])) + 1]
+    cuts = template_starts[np.r_[0, np.flatnonzero(np.diff(template_starts // DESCRIBE_ROWS)) + 1]]
+    bounds = np.r_[cuts, len(aligned)]
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        rows = aligned[lo:hi]
+        local = labels[rows]
+        yield _DescribeBatch(
+            texts=table.select(columns).take(pa.array(order[rows])),
+            corpus=features.corpus(rows),
+            labels=local - local[0],
+            boilerplate=boiler.hashes,
+            opts=opts,
+        )
+
+
+def _describe_batch(batch: _DescribeBatch) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Text and slots of each template of a batch (see `align.build_template`)."""
+    boiler = Boilerplate(
+        hashes=batch.boilerplate,
+        ad_counts=np.zeros(len(batch.boilerplate), dtype=np.int64),
+        related=np.zeros(len(batch.boilerplate), dtype=np.float64),
+    )
+    labels, corpus = batch.labels, batch.corpus
+    members = _members(batch.texts, corpus, boiler)
+    reps = _representatives(labels, corpus, boiler, batch.opts)
+    bounds = np.r_[0, np.flatnonzero(np.diff(labels)) + 1, len(labels)]
     out: list[tuple[str, list[dict[str, Any]]]] = []
     for label in range(len(bounds) - 1):
         lo, hi = int(bounds[label]), int(bounds[label + 1])
@@ -379,28 +712,25 @@ def _rank_within(labels: I64) -> I64:
     return rank
 
 
-def _members(table: pa.Table, corpus: Corpus, boiler: Boilerplate, rows: I64) -> list[Member]:
-    """The given rows as alignment members: sentences with keys, boilerplate and empty ones out."""
-    bounds = np.searchsorted(corpus.sentence_ad, np.stack([rows, rows + 1]))
-    lengths = bounds[1] - bounds[0]
-    sentence_ids = _spans(bounds[0], lengths)
-    texts = ad_texts(table.take(pa.array(rows)))
-    offsets, data = offsets_and_bytes(texts)
+def _members(texts: pa.Table, corpus: Corpus, boiler: Boilerplate) -> list[Member]:
+    """Each row as an alignment member: sentences with keys, boilerplate and empty ones out."""
+    n = texts.num_rows
+    offsets, data = offsets_and_bytes(ad_texts(texts))
     # Sentences tile their text, so the texts' bytes with sentence offsets are a string array.
-    owner = np.repeat(np.arange(len(rows)), lengths)
-    starts = offsets[:-1][owner] + corpus.sentence_start[sentence_ids]
+    owner = corpus.sentence_ad
+    starts = offsets[:-1][owner] + corpus.sentence_start
     sentence_offsets = np.r_[starts, offsets[-1]].astype(np.int64)
     sentences = pa.Array.from_buffers(
         pa.large_string(),
-        len(sentence_ids),
+        len(owner),
         [None, pa.py_buffer(sentence_offsets), pa.py_buffer(data)],
     )
-    hashes = corpus.sentence_hash[sentence_ids]
+    hashes = corpus.sentence_hash
     kept = (hashes != 0) & ~boiler.contains(hashes)
     kept_text = sentences.filter(pa.array(kept)).to_pylist()
     kept_keys = hashes[kept].tolist()
-    ends = np.cumsum(np.bincount(owner[kept], minlength=len(rows))).tolist()
-    cities = _column_values(table, "city", rows)
+    ends = np.cumsum(np.bincount(owner[kept], minlength=n)).tolist()
+    cities = _column_values(texts, "city")
     members: list[Member] = []
     begin = 0
     for end, city in zip(ends, cities, strict=True):
@@ -416,44 +746,37 @@ def _spans(starts: I64, lengths: I64) -> I64:
     return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
 
 
-def _column_values(table: pa.Table, name: str, rows: I64) -> list[str]:
+def _column_values(table: pa.Table, name: str) -> list[str]:
     if name not in table.column_names:
-        return [""] * len(rows)
-    values = table.column(name).take(pa.array(rows)).to_pylist()
+        return [""] * table.num_rows
+    values = table.column(name).to_pylist()
     return [v if isinstance(v, str) else "" for v in values]
 
 
 def _representatives(
-    aligned: I64, labels: I64, corpus: Corpus, boiler: Boilerplate, opts: TemplateOptions
+    labels: I64, corpus: Corpus, boiler: Boilerplate, opts: TemplateOptions
 ) -> I64:
-    """Per template, the position (in `aligned`) of the member most like the others.
+    """Per template, the position of the member most like the others (rows grouped by label).
 
-    A member's score is the mean, over its distinct shingles, of how many aligned members of
-    its template share that shingle: the medoid under shingle overlap, found without pairs.
+    A member's score is the mean, over its distinct shingles, of how many members of its
+    template share that shingle: the medoid under shingle overlap, found without pairs.
     Ties go to the earliest member (canonical order).
     """
-    position_of = np.full(len(labels), -1, dtype=np.int64)
-    position_of[aligned] = np.arange(len(aligned))
-    token_ad = corpus.sentence_ad[corpus.token_sentence]
+    m = len(labels)
     keep = ~boiler.contains(corpus.sentence_hash)[corpus.token_sentence]
-    keep &= position_of[token_ad] >= 0
-    owner = position_of[token_ad[keep]]
-    order = np.argsort(owner, kind="stable")
-    shingles, offsets = shingle_hashes(
-        corpus.token_hash[keep][order], owner[order], len(aligned), k=opts.shingle_size
-    )
-    owner_of = np.repeat(np.arange(len(aligned), dtype=np.int64), np.diff(offsets))
-    aligned_label = labels[aligned]
+    owner = corpus.sentence_ad[corpus.token_sentence][keep]
+    shingles, offsets = shingle_hashes(corpus.token_hash[keep], owner, m, k=opts.shingle_size)
+    owner_of = np.repeat(np.arange(m, dtype=np.int64), np.diff(offsets))
     with np.errstate(over="ignore"):
         own_key = mix64(shingles ^ (owner_of.astype(np.uint64) * _GOLDEN))
         _, first = np.unique(own_key, return_index=True)
         d_owner, d_shingle = owner_of[first], shingles[first]
-        label_key = mix64(d_shingle ^ (aligned_label[d_owner].astype(np.uint64) * _SALT))
+        label_key = mix64(d_shingle ^ (labels[d_owner].astype(np.uint64) * _SALT))
     _, inverse, counts = np.unique(label_key, return_inverse=True, return_counts=True)
     share = counts[inverse.reshape(-1)].astype(np.float64)
-    score = np.bincount(d_owner, weights=share, minlength=len(aligned))
-    size = np.bincount(d_owner, minlength=len(aligned))
-    mean = np.divide(score, size, out=np.zeros(len(aligned)), where=size > 0)
-    ranked = np.lexsort((np.arange(len(aligned)), -mean, aligned_label))
-    first_of_label = np.r_[True, aligned_label[ranked][1:] != aligned_label[ranked][:-1]]
+    score = np.bincount(d_owner, weights=share, minlength=m)
+    size = np.bincount(d_owner, minlength=m)
+    mean = np.divide(score, size, out=np.zeros(m), where=size > 0)
+    ranked = np.lexsort((np.arange(m), -mean, labels))
+    first_of_label = np.r_[True, labels[ranked][1:] != labels[ranked][:-1]]
     return np.asarray(ranked[first_of_label], dtype=np.int64)

@@ -39,6 +39,23 @@ def band_keys(sig: U32, *, bands: int) -> tuple[U64, npt.NDArray[np.bool_]]:
     return keys, usable
 
 
+def band_key(sig: U32, band: int, *, bands: int) -> tuple[U64, npt.NDArray[np.bool_]]:
+    """The bucket key of each row in one band, and whether the band says anything: column
+    `band` of `band_keys`, computed alone so all bands need never be held at once."""
+    rows, width = sig.shape
+    if bands <= 0 or width % bands:
+        raise ValueError(f"bands ({bands}) must divide the signature width ({width})")
+    per_band = width // bands
+    block = sig[:, band * per_band : (band + 1) * per_band]
+    keys = np.zeros(rows, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(per_band):
+            keys = mix64(keys * _BAND_SALT + block[:, j].astype(np.uint64) + np.uint64(j + 1))
+        keys = mix64(keys ^ (np.uint64(band) * _BAND_SALT))
+    usable = ~(block == EMPTY).all(axis=1)
+    return keys, usable
+
+
 def candidate_pairs(keys: U64, usable: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
     """Pairs (first member of a bucket, other member) and (member, next member) over all
     bands, without repeats.
@@ -46,34 +63,50 @@ def candidate_pairs(keys: U64, usable: npt.NDArray[np.bool_]) -> tuple[I64, I64]
     `keys`/`usable` come from `band_keys`. Returned pairs have left < right (row numbers).
     """
     rows, bands = keys.shape
-    lefts: list[I64] = []
-    rights: list[I64] = []
-    for band in range(bands):
-        members = np.flatnonzero(usable[:, band])
-        if len(members) < 2:
-            continue
-        band_key = keys[members, band]
-        order = np.argsort(band_key, kind="stable")  # stable: members stay in row order
-        sorted_keys = band_key[order]
-        starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
-        bucket = np.cumsum(starts) - 1
-        first_of_bucket = order[np.flatnonzero(starts)][bucket]
-        others = ~starts
-        lefts.append(members[first_of_bucket[others]])
-        rights.append(members[order[others]])
-        # Also each member with the one before it: a member unlike the bucket's first can
-        # still be like its neighbour, and this stays linear.
-        chained = np.flatnonzero(others)
-        chained = chained[~starts[chained - 1]]
-        lefts.append(members[order[chained - 1]])
-        rights.append(members[order[chained]])
-    if not lefts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    left = np.concatenate(lefts)
-    right = np.concatenate(rights)
-    code = sorted_unique(left * np.int64(rows) + right)
+    codes = [_band_codes(keys[:, band], usable[:, band], rows) for band in range(bands)]
+    code = sorted_unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
     return code // rows, code % rows
+
+
+def signature_pairs(sig: U32, *, bands: int, merge_every: int = 8) -> tuple[I64, I64]:
+    """`candidate_pairs(*band_keys(sig, bands=bands))`, one band at a time.
+
+    Band keys are computed per band and the pairs found so far are deduplicated every
+    `merge_every` bands, so memory stays near one band's worth (a pair recurs in most bands).
+    """
+    rows = sig.shape[0]
+    merged = np.zeros(0, dtype=np.int64)
+    pending: list[I64] = []
+    for band in range(bands):
+        keys, usable = band_key(sig, band, bands=bands)
+        pending.append(_band_codes(keys, usable, rows))
+        if len(pending) >= merge_every or band == bands - 1:
+            merged = sorted_unique(np.concatenate([merged, *pending]))
+            pending = []
+    return merged // rows, merged % rows
+
+
+def _band_codes(band_key: U64, usable: npt.NDArray[np.bool_], rows: int) -> I64:
+    """The candidate pairs of one band as codes ``left * rows + right``."""
+    members = np.flatnonzero(usable)
+    if len(members) < 2:
+        return np.zeros(0, dtype=np.int64)
+    values = band_key[members]
+    order = np.argsort(values, kind="stable")  # stable: members stay in row order
+    sorted_keys = values[order]
+    starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+    bucket = np.cumsum(starts) - 1
+    first_of_bucket = order[np.flatnonzero(starts)][bucket]
+    others = ~starts
+    left = members[first_of_bucket[others]]
+    right = members[order[others]]
+    # Also each member with the one before it: a member unlike the bucket's first can
+    # still be like its neighbour, and this stays linear.
+    chained = np.flatnonzero(others)
+    chained = chained[~starts[chained - 1]]
+    left = np.r_[left, members[order[chained - 1]]]
+    right = np.r_[right, members[order[chained]]]
+    return np.asarray(left * np.int64(rows) + right, dtype=np.int64)
 
 
 def bucket_sizes(keys: U64, usable: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
