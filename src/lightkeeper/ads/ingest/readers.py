@@ -21,6 +21,7 @@ from lightkeeper.errors import InputError
 MAX_LINE_BYTES = (
     8 * 1024 * 1024
 )  # a body may hold 1,000,000 characters, escaped up to ~6 bytes each
+BLOCK_BYTES = 1 << 18  # bytes read at a time from a JSONL file
 RAW_KEEP = 1000  # characters of a rejected line kept in the quarantine file
 CSV_LIST_SEPARATOR = "|"
 _CSV_LIST_FIELDS = frozenset({"images"})
@@ -53,11 +54,7 @@ def detect_format(path: Path) -> str:
 
 def read_rows(path: Path) -> Iterator[RawRow]:
     """Stream the rows of one input file, whatever its format. Blank lines are skipped."""
-    fmt = detect_format(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file")
+    fmt = _checked_format(path)
     try:
         if fmt == "parquet":
             yield from _read_parquet(path)
@@ -66,6 +63,29 @@ def read_rows(path: Path) -> Iterator[RawRow]:
                 yield from (_read_jsonl(fh, str(path)) if fmt == "jsonl" else _read_csv(fh, path))
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         raise InputError(f"{path}: cannot read: {e}") from e
+
+
+def read_jsonl_blocks(path: Path) -> Iterator[LineBlock]:
+    """The lines of one JSONL file (maybe gzipped) in blocks: see `jsonl_blocks`.
+
+    Fails as `read_rows` does on a missing, unreadable or non-JSONL file.
+    """
+    if _checked_format(path) != "jsonl":
+        raise InputError(f"{path}: not a JSONL file")
+    try:
+        with _open_binary(path) as fh:
+            yield from jsonl_blocks(fh)
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        raise InputError(f"{path}: cannot read: {e}") from e
+
+
+def _checked_format(path: Path) -> str:
+    fmt = detect_format(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    return fmt
 
 
 def _open_binary(path: Path) -> IO[bytes]:
@@ -78,32 +98,90 @@ def _truncate(text: str) -> str:
     return text if len(text) <= RAW_KEEP else text[:RAW_KEEP] + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class OverLong:
+    """A line longer than MAX_LINE_BYTES, of which only the first RAW_KEEP bytes are kept."""
+
+    head: bytes
+
+    def reason(self) -> str:
+        """Why the line is quarantined."""
+        return f"line longer than {MAX_LINE_BYTES} bytes"
+
+
+@dataclass(frozen=True, slots=True)
+class LastLine:
+    """The last line of a stream that does not end with a newline."""
+
+    line: bytes
+
+
+LineBlock = list[bytes] | OverLong | LastLine
+
+
+def jsonl_blocks(fh: IO[bytes], *, block_bytes: int = BLOCK_BYTES) -> Iterator[LineBlock]:
+    """Every line of a JSONL stream, in order, read in large blocks.
+
+    Yields lists of lines that ended with a newline (removed), blank lines included since they
+    count for line numbers; an over-long line alone as `OverLong` (the rest of it is skipped);
+    the stream's last line as `LastLine` if no newline ends it. Only newlines end lines.
+    """
+    block_bytes = min(block_bytes, MAX_LINE_BYTES)  # so only a carried-over line can be too long
+    pending: list[bytes] = []  # the start of a line that runs past the blocks read so far
+    pending_len = 0
+    skipping = False  # inside an over-long line, until its newline
+    while block := fh.read(block_bytes):
+        lines = block.split(b"\n")
+        tail = lines.pop()  # after the block's last newline: the start of the next line
+        if not lines:  # no newline in this block
+            if not skipping:
+                pending.append(tail)
+                pending_len += len(tail)
+                if pending_len > MAX_LINE_BYTES:
+                    yield OverLong(_head(b"".join(pending)))
+                    pending, pending_len, skipping = [], 0, True
+            continue
+        if skipping:
+            del lines[0]  # the end of the over-long line
+            skipping = False
+        elif pending:
+            first = b"".join(pending) + lines[0]
+            if len(first) > MAX_LINE_BYTES:
+                yield OverLong(_head(first))
+                del lines[0]
+            else:
+                lines[0] = first
+        if lines:
+            yield lines
+        pending, pending_len = ([tail], len(tail)) if tail else ([], 0)
+    if pending and not skipping:
+        yield LastLine(b"".join(pending))
+
+
+def _head(line: bytes) -> bytes:
+    # What the quarantine keeps of an over-long line: as many bytes as a line-by-line reader
+    # that reads at most MAX_LINE_BYTES + 1 bytes of a line would have (MAX_LINE_BYTES may be
+    # lowered in tests).
+    return line[: min(RAW_KEEP, MAX_LINE_BYTES + 1)]
+
+
 def _read_jsonl(fh: IO[bytes], source: str) -> Iterator[RawRow]:
     line_no = 0
-    while True:
-        chunk = fh.readline(MAX_LINE_BYTES + 1)
-        if not chunk:
-            return
-        line_no += 1
-        if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
-            head = chunk[:RAW_KEEP].decode("utf-8", "replace")
-            _skip_rest_of_line(fh)
-            reason = f"line longer than {MAX_LINE_BYTES} bytes"
-            yield RawRow(source, line_no, raw=_truncate(head), error=reason)
+    for block in jsonl_blocks(fh):
+        if isinstance(block, OverLong):
+            line_no += 1
+            raw = _truncate(block.head.decode("utf-8", "replace"))
+            yield RawRow(source, line_no, raw=raw, error=block.reason())
             continue
-        if not chunk.strip():
-            continue
-        yield _decode_json_line(chunk, source, line_no)
+        lines, end = ([block.line], b"") if isinstance(block, LastLine) else (block, b"\n")
+        for line in lines:
+            line_no += 1
+            if line.strip():
+                yield decode_json_line(line + end, source, line_no)
 
 
-def _skip_rest_of_line(fh: IO[bytes]) -> None:
-    while True:
-        rest = fh.readline(MAX_LINE_BYTES)
-        if not rest or rest.endswith(b"\n"):
-            return
-
-
-def _decode_json_line(chunk: bytes, source: str, line_no: int) -> RawRow:
+def decode_json_line(chunk: bytes, source: str, line_no: int) -> RawRow:
+    """The careful decoding of one line (with its newline, if it had one) into a `RawRow`."""
     try:
         text = chunk.decode("utf-8")
     except UnicodeDecodeError as e:

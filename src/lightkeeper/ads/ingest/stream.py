@@ -1,4 +1,10 @@
-"""The ingest stage: raw rows -> validated, de-duplicated records or quarantined rejections."""
+"""The ingest stage: raw rows -> validated, de-duplicated records or quarantined rejections.
+
+JSONL lines take a fast path (`wire`: one msgspec call decodes and checks a well-formed line)
+and fall back to the careful path (`readers.decode_json_line`, `validate_row`) for any line the
+fast path does not accept, so every bad line keeps its exact reason. CSV and Parquet rows take
+the careful path.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,30 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lightkeeper.ads.ingest.dedup import DUPLICATE, Deduplicator
-from lightkeeper.ads.ingest.readers import RawRow, read_rows
+from lightkeeper.ads.ingest.batch import AdBatch
+from lightkeeper.ads.ingest.dedup import DUPLICATE, Deduplicator, content_key
+from lightkeeper.ads.ingest.readers import (
+    LastLine,
+    OverLong,
+    RawRow,
+    decode_json_line,
+    detect_format,
+    read_jsonl_blocks,
+    read_rows,
+)
 from lightkeeper.ads.ingest.validate import validate_row
+from lightkeeper.ads.ingest.wire import (
+    DECODE_ERRORS,
+    NUL_ESCAPE,
+    WireAd,
+    decode_wire,
+    posted_at_of,
+    wire_record,
+)
 from lightkeeper.ads.types import AdRecord
 
 MAX_WARNING_SAMPLES = 20
+DEFAULT_BATCH_SIZE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +80,21 @@ class IngestCounts:
 IngestItem = AdRecord | Rejection
 
 
+@dataclass(slots=True)
+class IngestBatch:
+    """Up to a batch of admitted records, and the rejections met while reading them.
+
+    `records` pickles as the raw lines it came from (see `AdBatch`): hand it to a worker whole.
+    """
+
+    records: AdBatch
+    rejections: list[Rejection]
+
+
+# A line the fast path admitted, left raw for `AdBatch`: (line bytes, line number, version).
+_RawLine = tuple[bytes, int, int]
+
+
 def ingest(paths: Iterable[Path], *, counts: IngestCounts) -> Iterator[IngestItem]:
     """Stream validated records and rejections from the input files, updating `counts`.
 
@@ -64,11 +103,126 @@ def ingest(paths: Iterable[Path], *, counts: IngestCounts) -> Iterator[IngestIte
     """
     dedup = Deduplicator()
     for path in paths:
+        yield from _admitted(path, dedup, counts, raw=False)  # type: ignore[misc]
+
+
+def ingest_batches(
+    paths: Iterable[Path], *, counts: IngestCounts, batch_size: int = DEFAULT_BATCH_SIZE
+) -> Iterator[IngestBatch]:
+    """`ingest` in batches of up to `batch_size` records, cheap for this process to make and
+    to send to another: a line the fast path admits stays raw bytes until the batch is read
+    (`AdBatch` decodes it again on first access, in whichever process that is).
+
+    Records and rejections keep input order within and across batches; a batch is also cut
+    when `batch_size` rejections have piled up, so a hostile file does not fill memory.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    dedup = Deduplicator()
+    batch = AdBatch()
+    rejections: list[Rejection] = []
+    for path in paths:
+        source = batch.add_source(str(path))
+        for item in _admitted(path, dedup, counts, raw=True):
+            if type(item) is tuple:
+                batch.add_line(item[0], source, item[1], item[2])
+            elif type(item) is Rejection:
+                rejections.append(item)
+            else:
+                batch.add_record(item)  # type: ignore[arg-type]
+            if len(batch) >= batch_size or len(rejections) >= batch_size:
+                yield IngestBatch(batch, rejections)
+                batch, rejections = AdBatch(), []
+                source = batch.add_source(str(path))
+    if len(batch) or rejections:
+        yield IngestBatch(batch, rejections)
+
+
+def _admitted(
+    path: Path, dedup: Deduplicator, counts: IngestCounts, *, raw: bool
+) -> Iterator[_RawLine | AdRecord | Rejection]:
+    """Records (raw lines of the fast path if `raw`) and rejections of one file, in order."""
+    if detect_format(path) != "jsonl":
         for row in read_rows(path):
             counts.lines += 1
             item = _admit(row, dedup, counts)
             if item is not None:
                 yield item
+        return
+    source = str(path)
+    line_no = 0
+    for block in read_jsonl_blocks(path):
+        if type(block) is list:
+            yield from _admitted_lines(block, source, line_no, dedup, counts, raw=raw)
+            line_no += len(block)
+        elif isinstance(block, OverLong):
+            line_no += 1
+            counts.lines += 1
+            counts.quarantined += 1
+            head = block.head.decode("utf-8", "replace")
+            yield Rejection(source, line_no, block.reason(), head)
+        else:
+            assert isinstance(block, LastLine)
+            last = [block.line]
+            yield from _admitted_lines(last, source, line_no, dedup, counts, raw=raw, end=b"")
+            line_no += 1
+
+
+def _admitted_lines(
+    lines: list[bytes],
+    source: str,
+    line_no: int,
+    dedup: Deduplicator,
+    counts: IngestCounts,
+    *,
+    raw: bool,
+    end: bytes = b"\n",
+) -> Iterator[_RawLine | AdRecord | Rejection]:
+    """The fast path over a block of lines; `end` is what ended each line in the file.
+
+    The hot loop of ingest: locals only, and the counts of the fast path added once per block.
+    """
+    version_of_key = dedup.version_of_key
+    fast = duplicates = new_versions = 0
+    try:
+        for line in lines:
+            line_no += 1
+            ad: WireAd | None = None
+            if NUL_ESCAPE not in line:  # msgspec would accept an escaped NUL
+                try:
+                    ad = decode_wire(line)
+                except DECODE_ERRORS:
+                    ad = None
+            if ad is not None:
+                title, body = ad.title, ad.body  # UNSET and None are both false
+                if not (ad.id.strip() and ((title and title.strip()) or (body and body.strip()))):
+                    ad = None
+            if ad is None:  # blank, broken or invalid: the careful path says which
+                if line.strip():
+                    counts.lines += 1
+                    item = _admit(decode_json_line(line + end, source, line_no), dedup, counts)
+                    if item is not None:
+                        yield item
+                continue
+            fast += 1
+            version = version_of_key(ad.id, hash(ad))
+            if version == DUPLICATE:
+                duplicates += 1
+                continue
+            if version > 1:
+                new_versions += 1
+            posted_at, warning = posted_at_of(ad.posted_at)
+            if warning is not None:
+                counts.add_warning(source, line_no, warning)
+            if raw:
+                yield line, line_no, version
+            else:
+                yield wire_record(ad, posted_at, source, line_no, version)
+    finally:  # also when the consumer stops early
+        counts.lines += fast
+        counts.analysed += fast - duplicates
+        counts.duplicates += duplicates
+        counts.new_versions += new_versions
 
 
 def _admit(row: RawRow, dedup: Deduplicator, counts: IngestCounts) -> IngestItem | None:
@@ -79,7 +233,7 @@ def _admit(row: RawRow, dedup: Deduplicator, counts: IngestCounts) -> IngestItem
     if checked.record is None:
         counts.quarantined += 1
         return Rejection(row.source, row.line, checked.reason or "invalid record", row.raw)
-    version = dedup.version_of(checked.record.id, row.value)
+    version = dedup.version_of_key(checked.record.id, content_key(row.value))
     if version == DUPLICATE:
         counts.duplicates += 1
         return None

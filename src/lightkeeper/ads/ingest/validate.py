@@ -58,7 +58,7 @@ def validate_row(value: Any, *, source: str = "", line: int = 0) -> Validated:
         return Validated(
             None, f"unknown fields take {len(extra)} characters, over {MAX_EXTRA_CHARS}"
         )
-    posted_at, warnings = _posted_at(fields.get("posted_at"))
+    posted_at, warnings = posted_at_value(fields.get("posted_at"))
     record = AdRecord(
         id=fields["id"],
         site=fields.get("site"),
@@ -127,7 +127,8 @@ def _extra_json(value: dict[str, Any]) -> str | None:
     return json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _posted_at(value: Any) -> tuple[datetime | None, list[str]]:
+def posted_at_value(value: Any) -> tuple[datetime | None, list[str]]:
+    """A `posted_at` value as an aware UTC datetime (or None), with a warning if unreadable."""
     if value is None:
         return None, []
     if isinstance(value, datetime):
