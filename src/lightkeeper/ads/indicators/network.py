@@ -120,16 +120,26 @@ def _found_personas(
     return parents, codes, names
 
 
-def _listed_phones(networks: pa.Table) -> list[set[str]] | None:
-    """Each network's own phones (hubs left out) when the summary lists them."""
-    phones = _column(networks, "phones")
-    return None if phones is None else [set(p or ()) for p in phones.to_pylist()]
+def _listed_mask(flat: pa.Array, nets: np.ndarray, listed: pa.Array) -> np.ndarray:
+    """For each phone of `flat` (on network row `nets`): is it among that network's own phones
+    (`listed`, the summary's list; hubs left out)?"""
+    listed_flat = pc.cast(pc.list_flatten(listed), pa.string())
+    listed_rows = np.asarray(pc.list_parent_indices(listed), dtype=np.int64)
+    values = pc.dictionary_encode(pa.concat_arrays([pc.cast(flat, pa.string()), listed_flat]))
+    codes = np.asarray(pc.fill_null(values.indices, -1), dtype=np.int64)
+    width = len(values.dictionary) + 1
+    mine, theirs = codes[: len(flat)], codes[len(flat) :]
+    known = listed_rows * width + theirs
+    return (mine >= 0) & np.isin(nets * width + mine, known[theirs >= 0])
 
 
 def _identity_links(
     ads: pa.Table, networks: pa.Table, net_of_ad: np.ndarray, *, by_phone: bool
 ) -> dict[int, tuple[str, list[str]]] | None:
-    """Per network, the phone with most personas (or persona with most phones), with the others."""
+    """Per network, the phone with most personas (or persona with most phones), with the others.
+
+    Ties go to the phone (persona) met first, going through the ads' phones in order.
+    """
     personas = _ad_personas(ads, net_of_ad)
     if personas is None:
         return None
@@ -140,24 +150,43 @@ def _identity_links(
     flat = pc.list_flatten(phones)
     ph_ads = np.asarray(pc.list_parent_indices(phones).to_numpy(), dtype=np.int64)
     ph_codes, ph_names = _codes(flat)
-    by_ad: dict[int, list[int]] = defaultdict(list)
-    for ad, code in zip(p_ads.tolist(), p_codes.tolist(), strict=True):
-        by_ad[ad].append(code)
-    listed = _listed_phones(networks)
-    groups: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for ad, phone in zip(ph_ads.tolist(), ph_codes.tolist(), strict=True):
-        net = int(net_of_ad[ad])
-        if net < 0 or (listed is not None and ph_names[phone] not in listed[net]):
-            continue
-        for persona in by_ad.get(ad, ()):
-            key, other = (phone, persona) if by_phone else (persona, phone)
-            groups[(net, key)].add(other)
+    nets = net_of_ad[ph_ads]
+    keep = nets >= 0
+    listed = _column(networks, "phones")
+    if listed is not None:
+        keep &= _listed_mask(flat, nets, listed)
+    ph_ads, ph_codes, nets = ph_ads[keep], ph_codes[keep], nets[keep]
+    # every (phone, persona) of an ad, in the order the ads' phones and personas come
+    order = np.argsort(p_ads, kind="stable")
+    p_ads, p_codes = p_ads[order], p_codes[order]
+    lo = np.searchsorted(p_ads, ph_ads, side="left")
+    count = np.searchsorted(p_ads, ph_ads, side="right") - lo
+    pair = np.repeat(np.arange(len(ph_ads)), count)
+    within = np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
+    persona, phone, net = p_codes[lo[pair] + within], ph_codes[pair], nets[pair]
+    key, other = (phone, persona) if by_phone else (persona, phone)
+    if not len(key):
+        return {}
+    group_keys = net * (int(key.max()) + 1) + key
+    groups, first, group = np.unique(group_keys, return_index=True, return_inverse=True)
+    width = int(other.max()) + 1
+    distinct = np.unique(group * width + other)
+    owner = distinct // width
+    sizes = np.bincount(owner, minlength=len(groups))
+    group_net = net[first]
+    # per network: the group with most others, the first met on a tie
+    best = np.lexsort((first, -sizes, group_net))
+    best = best[np.concatenate([[True], group_net[best][1:] != group_net[best][:-1]])]
     keys_names, other_names = (ph_names, p_names) if by_phone else (p_names, ph_names)
-    best: dict[int, tuple[str, list[str]]] = {}
-    for (net, key), others in groups.items():
-        if net not in best or len(others) > len(best[net][1]):
-            best[net] = (str(keys_names[key]), sorted(str(other_names[o]) for o in others))
-    return best
+    starts = np.searchsorted(owner, best)
+    out: dict[int, tuple[str, list[str]]] = {}
+    for g, start in zip(best.tolist(), starts.tolist(), strict=True):
+        others = distinct[start : start + sizes[g]] % width
+        out[int(group_net[g])] = (
+            str(keys_names[int(key[first[g]])]),
+            sorted(str(other_names[o]) for o in others.tolist()),
+        )
+    return out
 
 
 def _listed_counts(networks: pa.Table, name: str) -> np.ndarray | None:
@@ -364,32 +393,52 @@ def low_price(
         f"{c}|{cur}" if c and cur else None
         for c, cur in zip(city.to_pylist(), currencies, strict=True)
     ]
-    medians = _local_medians(keys, hourly, least)
-    local = np.array([medians.get(k, np.nan) if k else np.nan for k in keys])
+    key_codes, _ = _codes(pa.array(keys, pa.string()))
+    known = np.asarray([k is not None for k in keys], dtype=bool)
+    priced = known & np.isfinite(hourly)
+    medians, sizes = _group_medians(key_codes[priced], hourly[priced], int(key_codes.max()) + 1)
+    local = np.where(known & (sizes[key_codes] >= least), medians[key_codes], np.nan)
     ratio = hourly / local
-    ok = (net_of_ad >= 0) & np.isfinite(ratio)
-    by_net: dict[int, list[int]] = defaultdict(list)
-    for row in np.nonzero(ok)[0].tolist():
-        by_net[int(net_of_ad[row])].append(row)
+    rows = np.flatnonzero((net_of_ad >= 0) & np.isfinite(ratio))
+    if not len(rows):
+        return {}
+    nets = net_of_ad[rows]
+    mids, counts = _group_medians(nets, ratio[rows], networks.num_rows)
+    present = counts > 0
+    # the ad whose ratio is closest to its network's median, the first on a tie
+    closest = np.lexsort((rows, np.abs(ratio[rows] - mids[nets]), nets))
+    closest = closest[np.concatenate([[True], nets[closest][1:] != nets[closest][:-1]])]
+    example = dict(zip(nets[closest].tolist(), rows[closest].tolist(), strict=True))
     out: dict[int, str] = {}
-    for net, rows in by_net.items():
-        mid = float(np.median(ratio[rows]))
-        if mid <= ratio_limit:
-            row = rows[int(np.argmin(np.abs(ratio[rows] - mid)))]
-            city_name, currency = str(keys[row]).split("|", 1)
-            out[net] = (
-                f"median {mid:.0%} of the local median: e.g. {hourly[row]:.0f} {currency}/h vs "
-                f"{local[row]:.0f} in {city_name} ({len(rows)} priced ads)"
-            )
+    for net in np.flatnonzero(present & (mids <= ratio_limit)).tolist():
+        mid, row = float(mids[net]), example[net]
+        city_name, currency = str(keys[row]).split("|", 1)
+        out[net] = (
+            f"median {mid:.0%} of the local median: e.g. {hourly[row]:.0f} {currency}/h vs "
+            f"{local[row]:.0f} in {city_name} ({counts[net]} priced ads)"
+        )
     return out
 
 
-def _local_medians(keys: list[str | None], hourly: np.ndarray, least: int) -> dict[str, float]:
-    values: dict[str, list[float]] = defaultdict(list)
-    for key, price in zip(keys, hourly.tolist(), strict=True):
-        if key and np.isfinite(price):
-            values[key].append(price)
-    return {key: float(np.median(v)) for key, v in values.items() if len(v) >= least}
+def _group_medians(
+    groups: np.ndarray, values: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The median of `values` in each group 0..size-1 (NaN when empty), and the group sizes.
+
+    As np.median: the middle value, or the mean of the two middle values.
+    """
+    counts = np.bincount(groups, minlength=size)
+    medians = np.full(size, np.nan)
+    if not len(groups):
+        return medians, counts
+    order = np.lexsort((values, groups))
+    ordered = values[order]
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    has = counts > 0
+    low = ordered[(starts + (counts - 1) // 2)[has]]
+    high = ordered[(starts + counts // 2)[has]]
+    medians[has] = np.where(counts[has] % 2 == 1, low, (low + high) / 2)
+    return medians, counts
 
 
 DETECTORS: dict[str, Detector] = {

@@ -17,7 +17,7 @@ does), plus the network-level indicators (see `network.py`) at their full weight
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -52,7 +52,6 @@ NETWORK_SCORES_SCHEMA = pa.schema(
         ("network_indicators", pa.list_(pa.string())),
     ]
 )
-Reason = dict[str, Any]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -113,20 +112,6 @@ def ad_scores_table(hits: Hits, n_rows: int, *, catalogue: Catalogue) -> pa.Tabl
     )
 
 
-def _reason(code: str, name: str, contribution: float, evidence: str) -> Reason:
-    return {
-        "code": code,
-        "name": name,
-        "contribution": contribution,
-        "evidence": evidence[:EVIDENCE_CHARS],
-    }
-
-
-def _ordered(reasons: list[Reason]) -> list[Reason]:
-    # largest effect first, then by code so equal contributions have a stable order
-    return sorted(reasons, key=lambda r: (-abs(r["contribution"]), r["code"]))
-
-
 def score_networks(ads: pa.Table, networks: pa.Table, *, catalogue: Catalogue) -> pa.Table:
     """Score each network: risk_score, risk_reasons and network_indicators, one row per network.
 
@@ -139,38 +124,61 @@ def score_networks(ads: pa.Table, networks: pa.Table, *, catalogue: Catalogue) -
         ads = ads.append_column("indicators", scored.column("indicators")).append_column(
             "risk_reasons", scored.column("risk_reasons")
         )
-    net_ids = networks.column("network_id").to_pylist()
+    n = networks.num_rows
     net_of_ad = network_index(ads, networks)
-    shares = _ad_indicator_shares(ads, net_of_ad, len(net_ids), catalogue)
+    shares = _ad_indicator_shares(ads, net_of_ad, n, catalogue)
     per_network = network_indicators(ads, networks, net_of_ad, catalogue=catalogue)
-    contribution = {ind.code: ind.contribution for ind in catalogue.active()}
-    names = {ind.code: ind.name for ind in catalogue.indicators}
-    evidence = np.zeros(len(net_ids))
-    reasons: list[list[Reason]] = []
-    for n in range(len(net_ids)):
-        mine = [
-            _reason(
-                code, names[code], contribution[code] * min(1.0, share / FULL_WEIGHT_SHARE), text
-            )
-            for code, (share, text) in shares[n].items()
-            if code in contribution
-        ]
-        mine += [
-            _reason(code, names[code], contribution[code], text)
-            for code, text in per_network[n].items()
-        ]
-        evidence[n] = sum(r["contribution"] for r in mine)
-        reasons.append(_ordered(mine))
+    codes = [ind.code for ind in catalogue.indicators]
+    position = {code: i for i, code in enumerate(codes)}
+    active = {ind.code for ind in catalogue.active()}
+    weight = np.array([ind.contribution for ind in catalogue.indicators])
+    level_nets = np.array([net for net, found in enumerate(per_network) for _ in found], np.int64)
+    level_codes = np.array([position[c] for found in per_network for c in found], np.int64)
+    level_texts = [text for found in per_network for text in found.values()]
+    mine = np.isin(shares.codes, [position[c] for c in active])
+    # one row per reason: the ad-level indicators (scaled by their share), then the network's
+    nets = np.concatenate([shares.nets[mine], level_nets])
+    code_of = np.concatenate([shares.codes[mine], level_codes])
+    scale = np.minimum(1.0, shares.shares[mine] / FULL_WEIGHT_SHARE)
+    contribution = np.concatenate([weight[shares.codes[mine]] * scale, weight[level_codes]])
+    texts = [t for t, keep in zip(shares.texts, mine.tolist(), strict=True) if keep] + level_texts
+    # summed per network in that order; shown largest effect first, then by code
+    grouped = np.argsort(nets, kind="stable")
+    evidence = np.bincount(nets[grouped], weights=contribution[grouped], minlength=n)
+    code_rank = np.argsort(np.argsort(np.array(codes, dtype=object), kind="stable"))
+    shown = np.lexsort((code_rank[code_of], -np.abs(contribution), nets))
+    code_array = pa.array(codes, pa.string())
+    names = pa.array([ind.name for ind in catalogue.indicators], pa.string())
+    taken = pa.array(code_of[shown], pa.int64())
+    reasons = pa.StructArray.from_arrays(
+        [
+            code_array.take(taken),
+            names.take(taken),
+            pa.array(contribution[shown], pa.float64()),
+            pc.utf8_slice_codeunits(
+                pa.array(texts, pa.string()).take(pa.array(shown, pa.int64())), 0, EVIDENCE_CHARS
+            ),
+        ],
+        fields=list(REASON_TYPE),
+    )
     scores = risk_scores(catalogue.intercept("network"), evidence)
     return pa.Table.from_arrays(
         [
-            pa.array(net_ids, pa.string()),
+            _chunkless(networks.column("network_id")).cast(pa.string()),
             pa.array(scores, pa.float64()),
-            pa.array(reasons, pa.list_(REASON_TYPE)),
-            pa.array([list(found) for found in per_network], pa.list_(pa.string())),
+            pa.ListArray.from_arrays(_offsets(nets, n), reasons),
+            pa.ListArray.from_arrays(
+                _offsets(level_nets, n), code_array.take(pa.array(level_codes, pa.int64()))
+            ),
         ],
         schema=NETWORK_SCORES_SCHEMA,
     )
+
+
+def _offsets(owners: np.ndarray, n: int) -> pa.Array:
+    """List offsets for values grouped by owner 0..n-1."""
+    sizes = np.bincount(owners, minlength=n)
+    return pa.array(np.concatenate([[0], np.cumsum(sizes)]), pa.int32())
 
 
 def network_index(ads: pa.Table, networks: pa.Table) -> np.ndarray:
@@ -179,15 +187,26 @@ def network_index(ads: pa.Table, networks: pa.Table) -> np.ndarray:
     return np.asarray(pc.fill_null(index, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
+@dataclass(frozen=True, slots=True)
+class _Shares:
+    """Per (network, ad-level indicator) seen on its ads, sorted by network then catalogue
+    order: the share of the network's ads showing it and the evidence text."""
+
+    nets: np.ndarray
+    codes: np.ndarray
+    shares: np.ndarray
+    texts: list[str]
+
+
 def _ad_indicator_shares(
     ads: pa.Table, net_of_ad: np.ndarray, n_networks: int, catalogue: Catalogue
-) -> list[dict[str, tuple[float, str]]]:
-    """Per network: code -> (share of its ads showing it, evidence text)."""
-    out: list[dict[str, tuple[float, str]]] = [{} for _ in range(n_networks)]
+) -> _Shares:
+    """Per (network, code): the share of its ads showing the indicator, and evidence text."""
+    empty = np.zeros(0, np.int64)
     indicators = _chunkless(ads.column("indicators"))
     flat = pc.list_flatten(indicators)
     if not len(flat):
-        return out
+        return _Shares(empty, empty, np.zeros(0), [])
     codes = [ind.code for ind in catalogue.indicators]
     code_idx = np.asarray(
         pc.fill_null(pc.index_in(flat, value_set=pa.array(codes)), -1).to_numpy(
@@ -200,13 +219,14 @@ def _ad_indicator_shares(
     unique, counts = np.unique(keys, return_counts=True)
     ad_counts = np.bincount(net_of_ad[net_of_ad >= 0], minlength=n_networks)
     examples = _example_evidence(ads, net_of_ad, codes)
-    for key, count in zip(unique.tolist(), counts.tolist(), strict=True):
-        net, code = divmod(key, len(codes))
-        total = int(ad_counts[net])
+    net, code = unique // len(codes), unique % len(codes)
+    totals = ad_counts[net]
+    texts = []
+    for key, count, total in zip(unique.tolist(), counts.tolist(), totals.tolist(), strict=True):
         text = f"in {count} of {total} ads ({100 * count / total:.0f}%)"
         example = examples.get(key)
-        out[net][codes[code]] = (count / total, f"{text}, e.g. {example}" if example else text)
-    return out
+        texts.append(f"{text}, e.g. {example}" if example else text)
+    return _Shares(net, code, counts / totals, texts)
 
 
 def _example_evidence(ads: pa.Table, net_of_ad: np.ndarray, codes: list[str]) -> dict[int, str]:
