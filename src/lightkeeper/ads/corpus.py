@@ -23,6 +23,7 @@ from lightkeeper.ads.link.link import LinkResult, link_ads
 from lightkeeper.ads.link.personas import ad_personas
 from lightkeeper.ads.networks import summarise_networks
 from lightkeeper.ads.templates.cluster import TemplateResult, cluster_templates
+from lightkeeper.engine.memory import peak_rss_mb
 
 T = TypeVar("T")
 MAX_HUBS_LISTED = 200
@@ -38,10 +39,24 @@ class CorpusOptions:
     report: bool = True
 
 
-def _timed(timings: dict[str, float], stage: str, fn: Callable[[], T]) -> T:
+@dataclass(slots=True)
+class _Stages:
+    """Seconds spent in each corpus stage and the peak memory of this process after it."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float | None] = field(default_factory=dict)
+
+    def add(self, stage: str, started: float) -> None:
+        """Count the time since `started` (perf_counter) to `stage`; note the peak memory."""
+        spent = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+        self.seconds[stage] = round(spent, 4)
+        self.peak_rss_mb[stage] = peak_rss_mb()
+
+
+def _timed(timings: _Stages, stage: str, fn: Callable[[], T]) -> T:
     t0 = time.perf_counter()
     result = fn()
-    timings[stage] = round(time.perf_counter() - t0, 4)
+    timings.add(stage, t0)
     return result
 
 
@@ -59,7 +74,7 @@ def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any
     Rewrites ads.parquet with template_id, network_id, indicators, risk_score and risk_reasons;
     writes templates.parquet and networks.parquet; returns what the summary should add.
     """
-    timings: dict[str, float] = {}
+    timings = _Stages()
     source = out_dir / "ads.parquet"
     catalogue = _timed(timings, "load_catalogue", lambda: load_catalogue(options.catalogue_path))
     names = pq.read_schema(source).names
@@ -94,12 +109,12 @@ def _structure_stages(
     *,
     options: CorpusOptions,
     catalogue: Catalogue,
-    timings: dict[str, float],
+    timings: _Stages,
 ) -> tuple[LinkResult, pa.Table, pa.Array]:
     """Link, networks and network risk over the columns they read (no text, no reasons)."""
     t0 = time.perf_counter()
     structure = _read(source, [n for n in names if n not in _NOT_FOR_STRUCTURE])
-    timings["read_ads"] = round(time.perf_counter() - t0, 4)
+    timings.add("read_ads", t0)
     link = _timed(
         timings, "link", lambda: link_ads(structure, templates.template_ids, config=options.link)
     )
@@ -113,12 +128,12 @@ def _structure_stages(
     t0 = time.perf_counter()
     ads = ads.append_column("risk_reasons", _read(source, ["risk_reasons"]).column(0))
     networks = _scored_networks(ads, networks, catalogue)
-    timings["risk"] = round(time.perf_counter() - t0, 4)
+    timings.add("risk", t0)
     return link, networks, network_ids
 
 
 def _run_whole(
-    out_dir: Path, *, options: CorpusOptions, catalogue: Catalogue, timings: dict[str, float]
+    out_dir: Path, *, options: CorpusOptions, catalogue: Catalogue, timings: _Stages
 ) -> dict[str, Any]:
     """The corpus stages over the whole table in memory (ads.parquet not from the per-ad stage)."""
     ads = _timed(timings, "read_ads", lambda: pq.read_table(out_dir / "ads.parquet"))
@@ -141,10 +156,11 @@ def _run_whole(
 
 
 def _corpus_summary(
-    timings: dict[str, float], templates: TemplateResult, networks: pa.Table, link: LinkResult
+    timings: _Stages, templates: TemplateResult, networks: pa.Table, link: LinkResult
 ) -> dict[str, Any]:
     return {
-        "corpus_stages_seconds": timings,
+        "corpus_stages_seconds": timings.seconds,
+        "corpus_stages_peak_rss_mb": timings.peak_rss_mb,
         "templates": _templates_summary(templates),
         "networks": _networks_summary(networks),
         "hubs": _hubs_summary(link),

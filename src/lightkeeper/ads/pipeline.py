@@ -12,7 +12,7 @@ import os
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -26,12 +26,20 @@ from lightkeeper import __version__
 from lightkeeper.ads.corpus import CorpusOptions, run_corpus_stages
 from lightkeeper.ads.extract.ad import DEFAULT_REGION, extract_ad
 from lightkeeper.ads.indicators import AD_SCORES_SCHEMA, Catalogue, load_catalogue, score_ads
-from lightkeeper.ads.ingest import IngestCounts, Rejection, detect_format, ingest
+from lightkeeper.ads.ingest import (
+    AdBatch,
+    IngestBatch,
+    IngestCounts,
+    Rejection,
+    detect_format,
+    ingest_batches,
+)
 from lightkeeper.ads.link.personas import ad_personas
 from lightkeeper.ads.report.render import render_report
 from lightkeeper.ads.table import ADS_SCHEMA, ads_table
 from lightkeeper.ads.types import AdRecord
 from lightkeeper.engine.local import LocalEngine
+from lightkeeper.engine.memory import peak_rss_mb
 from lightkeeper.errors import InputError, OutputError
 
 TOP_N = 10
@@ -122,29 +130,26 @@ def analyze(
             (out_dir / "quarantine.jsonl").open("w", encoding="utf-8") as quarantine,
             pq.ParquetWriter(ads_tmp, SCORED_ADS_SCHEMA, compression="zstd") as writer,
         ):
-            batches = _batches(ingest(paths, counts=counts), quarantine, tally, options.batch_size)
-            work = partial(
-                extract_batch,
-                default_region=options.default_region,
-                catalogue_path=options.corpus.catalogue_path,
-            )
+            sink = _Sink(writer, quarantine, counts, tally, progress)
+            _warm_up(options)
             with LocalEngine(options.workers) as engine:
-                for table, seconds in engine.map_batches(work, batches):
-                    t0 = time.perf_counter()
-                    writer.write_table(table)
-                    _count_identifiers(table, tally)
-                    for stage, spent in seconds.items():
-                        tally.timings[stage] += spent
-                    tally.timings["write"] += time.perf_counter() - t0
-                    if progress is not None:
-                        progress(counts.lines)
+                _per_ad_stage(paths, engine, sink, options)
         ads_tmp.replace(out_dir / "ads.parquet")
     except OSError as e:
         raise OutputError(f"{out_dir}: cannot write results: {e.strerror or e}") from e
+    memory: dict[str, float | None] = {
+        "per_ad_main": peak_rss_mb(),
+        "per_ad_largest_worker": peak_rss_mb(children=True),
+    }
     corpus = run_corpus_stages(out_dir, options=options.corpus)
     tally.timings.update(corpus.pop("corpus_stages_seconds"))
+    memory.update(corpus.pop("corpus_stages_peak_rss_mb"))
     tally.timings["total"] = time.perf_counter() - started
-    summary = {**build_summary(paths, out_dir, counts, tally), **corpus}
+    summary = {
+        **build_summary(paths, out_dir, counts, tally),
+        "peak_rss_mb": memory,
+        **corpus,
+    }
     write_json(out_dir / "summary.json", summary)
     if options.corpus.report:
         t0 = time.perf_counter()
@@ -154,25 +159,67 @@ def analyze(
     return summary
 
 
-def _batches(
-    items: Iterable[AdRecord | Rejection], quarantine: IO[str], tally: _Tally, size: int
-) -> Iterable[list[AdRecord]]:
-    batch: list[AdRecord] = []
+@dataclass(slots=True)
+class _Sink:
+    """Where the per-ad stage's results go: ads.parquet, the quarantine, the running totals."""
+
+    writer: pq.ParquetWriter
+    quarantine: IO[str]
+    counts: IngestCounts
+    tally: _Tally
+    progress: ProgressFn | None
+
+    def write(self, table: pa.Table, seconds: dict[str, float]) -> None:
+        """Write one batch of analysed ads and add its stage timings."""
+        t0 = time.perf_counter()
+        self.writer.write_table(table)
+        _count_identifiers(table, self.tally)
+        for stage, spent in seconds.items():
+            self.tally.timings[stage] += spent
+        self.tally.timings["write"] += time.perf_counter() - t0
+        if self.progress is not None:
+            self.progress(self.counts.lines)
+
+    def reject(self, item: Rejection) -> None:
+        """Write one rejection to the quarantine file."""
+        self.quarantine.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+        self.tally.reasons[reason_category(item.reason)] += 1
+
+
+def _warm_up(options: AnalyzeOptions) -> None:
+    """Build the per-process tables once before workers fork, so they share them."""
+    _catalogue(options.corpus.catalogue_path)
+    extract_ad(AdRecord(id="warm-up", title="warm up", location="London"))
+
+
+def _per_ad_stage(
+    paths: Sequence[Path], engine: LocalEngine, sink: _Sink, options: AnalyzeOptions
+) -> None:
+    """Ingest in this process (each line checked, duplicates decided, in input order), the
+    per-ad stages in the workers, results written in input order."""
+    batches = _batches(
+        ingest_batches(paths, counts=sink.counts, batch_size=options.batch_size), sink
+    )
+    work = partial(
+        extract_batch,
+        default_region=options.default_region,
+        catalogue_path=options.corpus.catalogue_path,
+    )
+    for table, seconds in engine.map_batches(work, batches):
+        sink.write(table, seconds)
+
+
+def _batches(items: Iterable[IngestBatch], sink: _Sink) -> Iterator[AdBatch]:
+    """The record batches, rejections written to the quarantine on the way; ingest timed."""
     t0 = time.perf_counter()
     for item in items:
-        if isinstance(item, Rejection):
-            quarantine.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
-            tally.reasons[reason_category(item.reason)] += 1
-            continue
-        batch.append(item)
-        if len(batch) >= size:
-            tally.timings["ingest"] += time.perf_counter() - t0
-            yield batch
-            batch = []
+        for rejection in item.rejections:
+            sink.reject(rejection)
+        if len(item.records):
+            sink.tally.timings["ingest"] += time.perf_counter() - t0
+            yield item.records
             t0 = time.perf_counter()
-    tally.timings["ingest"] += time.perf_counter() - t0
-    if batch:
-        yield batch
+    sink.tally.timings["ingest"] += time.perf_counter() - t0
 
 
 @lru_cache(maxsize=4)
@@ -182,7 +229,7 @@ def _catalogue(path: Path | None) -> Catalogue:
 
 
 def extract_batch(
-    batch: list[AdRecord], default_region: str, catalogue_path: Path | None
+    batch: Sequence[AdRecord], default_region: str, catalogue_path: Path | None
 ) -> tuple[pa.Table, dict[str, float]]:
     """The per-ad stages over one batch: extraction (and personas), then indicators and risk.
 
