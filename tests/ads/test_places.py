@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lightkeeper.ads.extract.places import region_for_place, resolve_place
+from lightkeeper.ads.extract.places import build_place_index, region_for_place, resolve_place
 from lightkeeper.ads.types import Place
 
 
@@ -101,3 +101,8 @@ def test_region_for_place_is_a_phone_region(place: Place, region: str | None) ->
 def test_never_raises_on_any_unicode(location: str | None, text: str) -> None:
     place = resolve_place(location, text)
     assert place.country is None or len(place.country) == 2
+
+
+def test_the_place_index_can_be_built_ahead_of_the_first_ad() -> None:
+    build_place_index()
+    assert resolve_place("Houston, TX") == Place("Houston", "US")

@@ -276,3 +276,34 @@ def test_byte_classes_find_the_runs_of_the_plain_scan(text: str) -> None:
 def test_euros_spelled_out_keep_their_unit(text: str) -> None:
     prices = extract_prices(text, default_currency="EUR")
     assert [(p.amount, p.currency, p.unit) for p in prices] == [(150.0, "EUR", "hour")]
+
+
+_OTHER_LEFT_WORDS = (
+    *prices._CURRENCY_PHRASES,
+    *("is", "rate", "precio", "de", "rates:", "10am-", ":", "-", "$", "(hr", "SESIÓN", "usd:"),
+    *("hr:", "hh=", "x", "sara", "€:", "|", "pesos", "Hora", " ", "\n", "dólares", "us$"),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*prices._UNIT_PHRASES, *prices._CODE_PHRASES, *_OTHER_LEFT_WORDS]),
+        max_size=6,
+    )
+)
+def test_a_plain_last_word_means_the_left_context_finds_nothing(words: list[str]) -> None:
+    seg = " ".join(words)[-prices._LEFT_WINDOW :]
+    if prices._ends_in_plain_word(seg):
+        assert prices._left_context(seg) == (None, "", None)
+
+
+@pytest.mark.parametrize("seg", ["rates: de", "schedule:", "10am-", "sara", "", "  "])
+def test_plain_last_words_are_recognised(seg: str) -> None:
+    assert prices._ends_in_plain_word(seg)
+    assert prices._left_context(seg) == (None, "", None)
+
+
+@pytest.mark.parametrize("seg", ["rates: $", "1 hr", "roses", "hh:", "price is", "usd", "(hr"])
+def test_words_that_may_price_a_number_are_not_plain(seg: str) -> None:
+    assert not prices._ends_in_plain_word(seg)

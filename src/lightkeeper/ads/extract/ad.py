@@ -25,7 +25,9 @@ def extract_ad(record: AdRecord, *, default_region: str = DEFAULT_REGION) -> Ext
     The phone region comes from the ad's resolved place, else `default_region`. Image paths are
     resolved against the folder of the file the record came from.
     """
-    text = record.text
+    title, body = record.title, record.body
+    # `record.text`, without a generator: title and body joined by a newline.
+    text = (title + "\n" + body if body else title) if title else (body or "")
     place = resolve_place(record.location, text)
     region = region_for_place(place) or default_region
     # The lower-cased forms of the text are made once and shared by the extractors that read them.

@@ -247,6 +247,15 @@ def resolve_place(location: str | None, text: str = "") -> Place:
     return Place(city.name, city.country)
 
 
+def build_place_index() -> None:
+    """Build the place indexes now rather than on the first ad (about a second, once a process).
+
+    Call it before forking worker processes: they inherit the indexes instead of each building
+    its own.
+    """
+    _indexes()
+
+
 def region_for_place(place: Place) -> str | None:
     """The ISO alpha-2 region to parse phone numbers of `place` with, or None when unknown."""
     country = (place.country or "").upper()

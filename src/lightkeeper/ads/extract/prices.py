@@ -173,6 +173,8 @@ _MAX_UNIT_WORDS = max(len(p.split()) for p in _UNIT_PHRASES)
 _OPENERS = "([{|/,;*•"
 # The last word of every unit phrase: most words before a number end none ("rates", "min").
 _UNIT_LAST_WORDS = frozenset(phrase.split()[-1] for phrase in _UNIT_PHRASES)
+# Every word that may end what `_left_context` reads once the separators after it are dropped.
+_LEFT_LAST_WORDS = _UNIT_LAST_WORDS | frozenset(_CODE_PHRASES)
 
 
 # What is written right after a number: thousands ("k"), currency word, code, (unit, position,
@@ -227,7 +229,10 @@ def _candidates(low: str, default: str) -> list[_Candidate]:
         if amount is None:
             continue
         if before == " ":
-            left_possible = _may_have_left_context(low, start)
+            i = start - 2
+            while i >= 0 and low[i] == " ":
+                i -= 1
+            left_possible = i >= 0 and (low[i].isalpha() or low[i] in _LEFT_ENDS)
         else:
             left_possible = before.isalpha() or (before != "" and before in _LEFT_ENDS)
         left = _left_side(low, start) if left_possible else None
@@ -387,22 +392,42 @@ def _right_unit(after: re.Match[str], unit_text: str, glue: str) -> tuple[str, i
     return unit, after.start("unit"), attached
 
 
-def _may_have_left_context(low: str, start: int) -> bool:
-    """Cheap test before `_left_context`: a unit, code or currency ends in a letter or one of
-    `_LEFT_ENDS`, maybe followed by spaces."""
-    i = start - 1
-    while i >= 0 and low[i] == " ":
-        i -= 1
-    return i >= 0 and (low[i].isalpha() or low[i] in _LEFT_ENDS)
+def _left_side(low: str, start: int) -> _Left | None:
+    """Currency word, code and (unit, position, separated) written before the number at `start`.
 
-
-def _left_side(low: str, start: int) -> _Left:
-    """Currency word, code and (unit, position, separated) written before the number at `start`."""
-    window_start = max(0, start - _LEFT_WINDOW)
-    currency, code, unit = _left_context(low[window_start:start])
+    None when there is none of them (the caller reads None as it reads (None, "", None)).
+    The caller has checked that the last character before the number, past spaces, is a letter or
+    one of `_LEFT_ENDS`: a unit, code or currency ends in one.
+    """
+    window_start = start - _LEFT_WINDOW if start > _LEFT_WINDOW else 0
+    seg = low[window_start:start]
+    if _ends_in_plain_word(seg):
+        return None
+    currency, code, unit = _left_context(seg)
     if unit is not None:
         unit = (unit[0], window_start + unit[1], unit[2])
     return currency, code, unit
+
+
+def _ends_in_plain_word(seg: str) -> bool:
+    """True when the last word of `seg` shows that `_left_context(seg)` finds nothing.
+
+    Three words in four before a number are such words ("de", "rates:", "10am-"): one set look-up
+    instead of reading the last few words. Mirrors the first steps of `_left_context`: a word that
+    ends in a currency, is only separators or is a separator word sends it there.
+    """
+    words = seg.rsplit(None, 1)
+    if not words:
+        return True
+    word = words[-1]
+    if not word.isascii():
+        word = word.lower()  # as `_left_context` lower-cases `seg`
+    if word.endswith(_CURRENCY_KEYS):
+        return False
+    core = word.rstrip(_SEPARATORS)
+    if not core or (len(core) == len(word) and core in _SEPARATOR_WORDS):
+        return False
+    return core not in _LEFT_LAST_WORDS and core.lstrip(_OPENERS) not in _UNIT_LAST_WORDS
 
 
 # The words before numbers repeat across an operator's ads ("30 min $"): about half of them in the
