@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from lightkeeper.ads.indicators.catalogue import Catalogue, Indicator
 from lightkeeper.ads.indicators.match import Found
+from lightkeeper.ads.link.identifiers import distinct
 
 HOURLY_FACTOR = {"hour": 1.0, "half_hour": 2.0, "15min": 4.0}
 US_PER_DAY = 86_400 * 1_000_000
@@ -64,7 +65,7 @@ def _pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     if not len(left):
         return left, right
     width = int(right.max()) + 1
-    keys = np.unique(left * width + right)
+    keys = distinct(left * width + right)
     return keys // width, keys % width
 
 
@@ -170,8 +171,8 @@ def _identity_links(
     group_keys = net * (int(key.max()) + 1) + key
     groups, first, group = np.unique(group_keys, return_index=True, return_inverse=True)
     width = int(other.max()) + 1
-    distinct = np.unique(group * width + other)
-    owner = distinct // width
+    pairs = distinct(group * width + other)
+    owner = pairs // width
     sizes = np.bincount(owner, minlength=len(groups))
     group_net = net[first]
     # per network: the group with most others, the first met on a tie
@@ -181,7 +182,7 @@ def _identity_links(
     starts = np.searchsorted(owner, best)
     out: dict[int, tuple[str, list[str]]] = {}
     for g, start in zip(best.tolist(), starts.tolist(), strict=True):
-        others = distinct[start : start + sizes[g]] % width
+        others = pairs[start : start + sizes[g]] % width
         out[int(group_net[g])] = (
             str(keys_names[int(key[first[g]])]),
             sorted(str(other_names[o]) for o in others.tolist()),

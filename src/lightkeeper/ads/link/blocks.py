@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from lightkeeper.ads.link.identifiers import Int64Array
+from lightkeeper.ads.link.identifiers import Int64Array, distinct
 
 
 def unique_pairs(left: Int64Array, right: Int64Array) -> Int64Array:
@@ -123,7 +123,7 @@ def block_counts(edges: Int64Array, n_units: int) -> Int64Array:
     cursor = starts[:-1]
     blocks = [0] * n
     clock = 0
-    for root in np.unique(edges[:, 0]).tolist():
+    for root in distinct(edges[:, 0]).tolist():
         if disc[root] >= 0:
             continue
         disc[root] = low[root] = clock

@@ -21,7 +21,12 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lightkeeper.ads.link.identifiers import Int64Array, Occurrences, occurrences_from_codes
+from lightkeeper.ads.link.identifiers import (
+    Int64Array,
+    Occurrences,
+    distinct,
+    occurrences_from_codes,
+)
 from lightkeeper.engine.graph import connected_components
 
 HASH_BITS = 64
@@ -100,8 +105,12 @@ def band_plan(n_hashes: int, max_distance: int) -> tuple[int, int]:
 
 
 def near_pairs(hashes: UInt64Array, *, max_distance: int) -> Int64Array:
-    """Index pairs (i, j), i < j, of hashes at most `max_distance` bits apart, as (P, 2)."""
+    """Index pairs (i, j), i < j, of hashes at most `max_distance` bits apart, as (P, 2).
+
+    Pairs come sorted by i, then j.
+    """
     bands, radius = band_plan(len(hashes), max_distance)
+    n = len(hashes)
     found: list[Int64Array] = []
     for shift, width in band_layout(bands):
         keys = ((hashes >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
@@ -110,15 +119,13 @@ def near_pairs(hashes: UInt64Array, *, max_distance: int) -> Int64Array:
             for left, right in index.matches(flip):
                 close = np.bitwise_count(hashes[left] ^ hashes[right]) <= max_distance
                 if close.any():
-                    pair = np.stack([left[close], right[close]], axis=1)
-                    found.append(np.sort(pair, axis=1))
+                    i, j = left[close], right[close]
+                    # one int64 key per pair (i < j): deduplicated and sorted in one pass below
+                    found.append(np.minimum(i, j) * n + np.maximum(i, j))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
-    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-    fresh = np.ones(len(pairs), dtype=bool)
-    fresh[1:] = (pairs[1:] != pairs[:-1]).any(axis=1)
-    return pairs[fresh]
+    keys = distinct(np.concatenate(found))
+    return np.stack([keys // n, keys % n], axis=1)
 
 
 def _flip_masks(width: int, radius: int) -> list[int]:
