@@ -19,6 +19,7 @@ the boilerplate found so far left out, for `rounds` rounds.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +33,8 @@ F64 = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 _RING = 2  # each sampled ad is compared with the next _RING ads of the sample
 _BLOCK_SHARE = 0.8  # a sentence in this share of s's sampled ads belongs to s's block
+_CHUNK_ENTRIES = 1 << 16  # sampled ads per chunk when comparing samples
+_CHUNK_PAIRS = 1 << 21  # (ad, sentence) pairs per chunk when drawing the samples
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class _Incidence:
     shape: I64  # dense id of the sentence's shape
     hashes: U64  # hash of each dense sentence id (sorted)
     ad_start: I64  # CSR offsets of each ad's pairs
+    shape_width: int  # 1 + the largest shape id (at least 1)
 
 
 def learn_boilerplate(
@@ -113,12 +117,16 @@ def _mask(size: int, ids: I64) -> Bools:
 
 
 def _incidence(sentence_ad: I64, sentence_hash: U64, shape: U64, n_ads: int) -> _Incidence:
-    present = sentence_hash != 0
-    ad, hashes, shapes = sentence_ad[present], sentence_hash[present], shape[present]
-    uniques, dense = np.unique(hashes, return_inverse=True)
+    # Written to hold few corpus-sized arrays at once (this runs on every sentence).
+    present = np.flatnonzero(sentence_hash != 0)
+    hashes = sentence_hash[present]
+    uniques = np.unique(hashes)
     width = np.int64(max(1, len(uniques)))
-    code, first = np.unique(ad * width + dense.reshape(-1), return_index=True)
-    _, shape_ids = np.unique(shapes[first], return_inverse=True)
+    code = sentence_ad[present] * width + np.searchsorted(uniques, hashes).astype(np.int64)
+    del hashes
+    code, first = np.unique(code, return_index=True)
+    _, shape_ids = np.unique(shape[present[first]], return_inverse=True)
+    del present, first
     ad_of = code // width
     ad_start = np.zeros(n_ads + 1, dtype=np.int64)
     np.cumsum(np.bincount(ad_of, minlength=n_ads), out=ad_start[1:])
@@ -128,6 +136,7 @@ def _incidence(sentence_ad: I64, sentence_hash: U64, shape: U64, n_ads: int) -> 
         shape=shape_ids.reshape(-1),
         hashes=uniques,
         ad_start=ad_start,
+        shape_width=max(1, int(shape_ids.max(initial=0)) + 1),
     )
 
 
@@ -144,16 +153,29 @@ def _seed_ids(inc: _Incidence, seed_sentences: Sequence[str]) -> Bools:
 def _sample(inc: _Incidence, candidates: I64, ad_keys: U64, size: int) -> tuple[I64, I64]:
     """Up to `size` ads per candidate sentence, chosen by a hash of (sentence, ad key).
 
-    Returned grouped by sentence."""
+    Returned grouped by sentence (ascending). Drawn for ranges of sentence ids in turn, so
+    the sort never holds the whole incidence."""
     is_candidate = _mask(len(inc.hashes), candidates)
-    rows = np.flatnonzero(is_candidate[inc.sentence])
-    sentence, ad = inc.sentence[rows], inc.ad[rows]
-    with np.errstate(over="ignore"):
-        draw = mix64(ad_keys[ad] ^ inc.hashes[sentence])
-    order = np.lexsort((draw, sentence))
-    sentence, ad = sentence[order], ad[order]
-    keep = _rank_in_group(sentence) < size
-    return ad[keep], sentence[keep]
+    n_ids = len(inc.hashes)
+    chunks = max(1, -(-len(inc.sentence) // _CHUNK_PAIRS))
+    bounds = [n_ids * k // chunks for k in range(chunks + 1)]
+    ads: list[I64] = []
+    sentences: list[I64] = []
+    for lo, hi in itertools.pairwise(bounds):
+        chosen = is_candidate[inc.sentence]
+        if chunks > 1:
+            chosen &= (inc.sentence >= lo) & (inc.sentence < hi)
+        rows = np.flatnonzero(chosen)
+        del chosen
+        sentence, ad = inc.sentence[rows], inc.ad[rows]
+        with np.errstate(over="ignore"):
+            draw = mix64(ad_keys[ad] ^ inc.hashes[sentence])
+        order = np.lexsort((draw, sentence))
+        sentence, ad = sentence[order], ad[order]
+        keep = _rank_in_group(sentence) < size
+        ads.append(ad[keep])
+        sentences.append(sentence[keep])
+    return np.concatenate(ads), np.concatenate(sentences)
 
 
 def _rank_in_group(groups: I64) -> I64:
@@ -166,8 +188,37 @@ def _rank_in_group(groups: I64) -> I64:
 def _related_share(
     inc: _Incidence, candidates: I64, sample_ad: I64, sample_sentence: I64, excluded: Bools
 ) -> F64:
-    """For each candidate sentence, the share of sampled ad pairs that are otherwise related."""
+    """For each candidate sentence, the share of sampled ad pairs that are otherwise related.
+
+    Each sentence's verdict depends only on its own sampled ads, so the sample is taken in
+    chunks of whole sentences: memory follows the chunk, not the corpus."""
     n_ids = len(inc.hashes)
+    subjects: list[I64] = []
+    verdicts: list[Bools] = []
+    for lo, hi in _group_chunks(sample_sentence, _CHUNK_ENTRIES):
+        subject, related = _related_pairs(inc, sample_ad[lo:hi], sample_sentence[lo:hi], excluded)
+        subjects.append(subject)
+        verdicts.append(related)
+    subject = np.concatenate(subjects) if subjects else np.zeros(0, dtype=np.int64)
+    related = np.concatenate(verdicts) if verdicts else np.zeros(0, dtype=bool)
+    pairs = np.bincount(subject, minlength=n_ids).astype(np.float64)
+    hits = np.bincount(subject, weights=related, minlength=n_ids)
+    share = np.divide(hits, pairs, out=np.ones(n_ids), where=pairs > 0)
+    return np.asarray(share[candidates], dtype=np.float64)
+
+
+def _group_chunks(groups: I64, size: int) -> list[tuple[int, int]]:
+    """(lo, hi) bounds cutting sorted `groups` into chunks of about `size`, between groups."""
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if len(groups) else groups
+    cuts = starts[np.r_[0, np.flatnonzero(np.diff(starts // size)) + 1]] if len(starts) else starts
+    bounds = [*cuts.tolist(), len(groups)]
+    return [(lo, hi) for lo, hi in itertools.pairwise(bounds) if hi > lo]
+
+
+def _related_pairs(
+    inc: _Incidence, sample_ad: I64, sample_sentence: I64, excluded: Bools
+) -> tuple[I64, Bools]:
+    """The sampled pairs of whole sentences' samples: (sentence, otherwise related) each."""
     entry, shape = _rest_shapes(inc, sample_ad, sample_sentence, excluded)
     left, right = _ring_pairs(sample_sentence)
     sizes = np.bincount(entry, minlength=len(sample_ad))
@@ -175,12 +226,7 @@ def _related_share(
     rest_left, rest_right = sizes[left], sizes[right]
     shorter = np.minimum(rest_left, rest_right)
     # An ad with nothing left besides its block is a copy of the other, as far as we can tell.
-    related = 2 * shared >= shorter
-    subject = sample_sentence[left]
-    pairs = np.bincount(subject, minlength=n_ids).astype(np.float64)
-    hits = np.bincount(subject, weights=related, minlength=n_ids)
-    share = np.divide(hits, pairs, out=np.ones(n_ids), where=pairs > 0)
-    return np.asarray(share[candidates], dtype=np.float64)
+    return sample_sentence[left], np.asarray(2 * shared >= shorter)
 
 
 def _rest_shapes(
@@ -194,14 +240,16 @@ def _rest_shapes(
     other = inc.sentence[rows]
     keep = ~excluded[other] & (other != sample_sentence[entry])
     entry, shape = entry[keep], inc.shape[rows[keep]]
-    width = np.int64(max(1, int(inc.shape.max(initial=0)) + 1))
+    width = np.int64(inc.shape_width)
     code = sorted_unique(entry * width + shape)  # one shape per entry
     entry, shape = code // width, code % width
     if len(entry) == 0:
         return entry, shape
     # The block: shapes in at least _BLOCK_SHARE of the sentence's sampled ads.
-    subject = sample_sentence[entry]
-    m = np.bincount(sample_sentence, minlength=len(inc.hashes))
+    # Sentence ids counted from the chunk's smallest, so the counts fit the chunk.
+    base = int(sample_sentence.min())
+    subject = sample_sentence[entry] - base
+    m = np.bincount(sample_sentence - base)
     pair_code = subject * width + shape
     order = np.argsort(pair_code, kind="stable")
     sorted_code = pair_code[order]
@@ -215,7 +263,8 @@ def _rest_shapes(
 
 def _ring_pairs(sample_sentence: I64) -> tuple[I64, I64]:
     """Pairs of entries of the same sentence: each with the next _RING of its group."""
-    size_of = np.bincount(sample_sentence)[sample_sentence]
+    local = sample_sentence - (int(sample_sentence.min()) if len(sample_sentence) else 0)
+    size_of = np.bincount(local)[local]
     position = _rank_in_group(sample_sentence)
     start = np.arange(len(sample_sentence)) - position
     lefts: list[I64] = []

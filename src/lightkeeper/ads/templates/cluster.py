@@ -298,6 +298,7 @@ U32 = npt.NDArray[np.uint32]
 READ_COLUMNS = ("id", "version", "title", "body", "posted_at", "city")
 _TEXT_COLUMNS = ("title", "body")
 DESCRIBE_ROWS = 2_000  # aligned member rows per describe batch (whole templates)
+_DESCRIBED = pa.schema([TEMPLATES_SCHEMA.field("text"), TEMPLATES_SCHEMA.field("slots")])
 
 
 def _offsets(counts: I64) -> I64:
@@ -530,16 +531,17 @@ def _describe_templates(
     described = _describe(
         table, order, labels, features=features, boiler=boiler, opts=opts, run=run or _InProcess()
     )
-    columns: dict[str, list[Any]] = {
-        "template_id": [ids[row] for row in _first_rows(labels).tolist()],
-        "ad_count": np.bincount(labels[labels >= 0], minlength=n_templates).tolist(),
-        "text": [text for text, _ in described],
-        "slots": [slots for _, slots in described],
-        "first_seen": first_seen,
-        "last_seen": last_seen,
-        "boilerplate_removed": _removed_per_template(labels, features, boiler, texts_of),
-    }
-    result = pa.Table.from_pydict(columns, schema=TEMPLATES_SCHEMA)
+    removed = _removed_per_template(labels, features, boiler, texts_of)
+    columns = [
+        pa.array([ids[row] for row in _first_rows(labels).tolist()], pa.string()),
+        pa.array(np.bincount(labels[labels >= 0], minlength=n_templates), pa.int64()),
+        described.column("text"),
+        described.column("slots"),
+        pa.array(first_seen, TEMPLATES_SCHEMA.field("first_seen").type),
+        pa.array(last_seen, TEMPLATES_SCHEMA.field("last_seen").type),
+        pa.array(removed, TEMPLATES_SCHEMA.field("boilerplate_removed").type),
+    ]
+    result = pa.Table.from_arrays(columns, schema=TEMPLATES_SCHEMA)
     ordered = result.sort_by([("ad_count", "descending"), ("template_id", "ascending")])
     return ordered, boilerplate_list
 
@@ -641,18 +643,17 @@ def _describe(
     boiler: Boilerplate,
     opts: TemplateOptions,
     run: Engine,
-) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Template text and slots of each template, from its first `max_aligned` members."""
+) -> pa.Table:
+    """Template text and slots of each template (a row each, in label order), from its first
+    `max_aligned` members."""
     rows = np.flatnonzero(labels >= 0)
     aligned = rows[_rank_within(labels[rows]) < opts.max_aligned]
     aligned = aligned[np.argsort(labels[aligned], kind="stable")]  # grouped by template
     batches = _describe_batches(
         table, order, labels, aligned=aligned, features=features, boiler=boiler, opts=opts
     )
-    out: list[tuple[str, list[dict[str, Any]]]] = []
-    for part in run.map_batches(_describe_batch, batches):
-        out.extend(part)
-    return out
+    parts = list(run.map_batches(_describe_batch, batches))
+    return pa.concat_tables(parts).combine_chunks() if parts else _DESCRIBED.empty_table()
 
 
 def _describe_batches(
@@ -682,8 +683,9 @@ def _describe_batches(
         )
 
 
-def _describe_batch(batch: _DescribeBatch) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Text and slots of each template of a batch (see `align.build_template`)."""
+def _describe_batch(batch: _DescribeBatch) -> pa.Table:
+    """Text and slots of each template of a batch (see `align.build_template`), as Arrow
+    (compact, and cheap to send back from a worker)."""
     boiler = Boilerplate(
         hashes=batch.boilerplate,
         ad_counts=np.zeros(len(batch.boilerplate), dtype=np.int64),
@@ -693,12 +695,14 @@ def _describe_batch(batch: _DescribeBatch) -> list[tuple[str, list[dict[str, Any
     members = _members(batch.texts, corpus, boiler)
     reps = _representatives(labels, corpus, boiler, batch.opts)
     bounds = np.r_[0, np.flatnonzero(np.diff(labels)) + 1, len(labels)]
-    out: list[tuple[str, list[dict[str, Any]]]] = []
+    texts: list[str] = []
+    slots: list[list[dict[str, Any]]] = []
     for label in range(len(bounds) - 1):
         lo, hi = int(bounds[label]), int(bounds[label + 1])
         template = build_template(members[lo:hi], representative=int(reps[label]) - lo)
-        out.append((template.text, [{"name": k, "values": v} for k, v in template.slots.items()]))
-    return out
+        texts.append(template.text)
+        slots.append([{"name": k, "values": v} for k, v in template.slots.items()])
+    return pa.table({"text": texts, "slots": slots}, schema=_DESCRIBED)
 
 
 def _rank_within(labels: I64) -> I64:

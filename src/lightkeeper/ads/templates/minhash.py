@@ -137,7 +137,7 @@ def _perm_signatures(hashes: U64, offsets: I64, *, num_perm: int, seed: int) -> 
 
 
 def estimated_similarity(
-    sig: U32, left: I64, right: I64, *, chunk: int = 65536
+    sig: U32, left: I64, right: I64, *, chunk: int = 16384
 ) -> npt.NDArray[np.float64]:
     """Estimated Jaccard similarity of the pairs (left[i], right[i]).
 
