@@ -30,22 +30,26 @@ class Deduplicator:
     """
 
     def __init__(self) -> None:
-        self._seen: dict[str, int | list[int]] = {}
+        # id -> key of its one content, or the keys of its versions in order
+        self.seen: dict[str, int | list[int]] = {}
 
     def version_of(self, ad_id: str, value: dict[str, Any]) -> int:
         """The version number of this content of `ad_id`, or DUPLICATE (0) if seen already."""
         return self.version_of_key(ad_id, content_key(value))
 
     def version_of_key(self, ad_id: str, key: int) -> int:
-        """As `version_of`, for a content already reduced to its `content_key`."""
-        seen = self._seen.get(ad_id)
+        """As `version_of`, for a content already reduced to its `content_key`.
+
+        A hot loop may first look `ad_id` up in `seen` itself and store `key` for a new id.
+        """
+        seen = self.seen.get(ad_id)
         if seen is None:
-            self._seen[ad_id] = key  # most ids come once: no list for them
+            self.seen[ad_id] = key  # most ids come once: no list for them
             return 1
         if type(seen) is int:
             if seen == key:
                 return DUPLICATE
-            self._seen[ad_id] = [seen, key]
+            self.seen[ad_id] = [seen, key]
             return 2
         assert isinstance(seen, list)
         if key in seen:

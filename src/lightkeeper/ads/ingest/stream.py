@@ -28,7 +28,6 @@ from lightkeeper.ads.ingest.validate import validate_row
 from lightkeeper.ads.ingest.wire import (
     DECODE_ERRORS,
     NUL_ESCAPE,
-    WireAd,
     decode_wire,
     posted_at_of,
     wire_record,
@@ -182,17 +181,17 @@ def _admitted_lines(
 
     The hot loop of ingest: locals only, and the counts of the fast path added once per block.
     """
-    version_of_key = dedup.version_of_key
+    seen, version_of_key = dedup.seen, dedup.version_of_key
     fast = duplicates = new_versions = 0
+    # One search of the whole block is much cheaper than one per line.
+    nul_in_block = NUL_ESCAPE in b"\n".join(lines)
     try:
         for line in lines:
             line_no += 1
-            ad: WireAd | None = None
-            if NUL_ESCAPE not in line:  # msgspec would accept an escaped NUL
-                try:
-                    ad = decode_wire(line)
-                except DECODE_ERRORS:
-                    ad = None
+            try:  # msgspec would accept an escaped NUL: such a line takes the careful path
+                ad = None if nul_in_block and NUL_ESCAPE in line else decode_wire(line)
+            except DECODE_ERRORS:
+                ad = None
             if ad is not None:
                 title, body = ad.title, ad.body  # UNSET and None are both false
                 if not (ad.id.strip() and ((title and title.strip()) or (body and body.strip()))):
@@ -205,12 +204,17 @@ def _admitted_lines(
                         yield item
                 continue
             fast += 1
-            version = version_of_key(ad.id, hash(ad))
-            if version == DUPLICATE:
-                duplicates += 1
-                continue
-            if version > 1:
-                new_versions += 1
+            ad_id, key = ad.id, hash(ad)
+            if ad_id not in seen:  # most ids come once
+                seen[ad_id] = key
+                version = 1
+            else:
+                version = version_of_key(ad_id, key)
+                if version == DUPLICATE:
+                    duplicates += 1
+                    continue
+                if version > 1:
+                    new_versions += 1
             posted_at, warning = posted_at_of(ad.posted_at)
             if warning is not None:
                 counts.add_warning(source, line_no, warning)

@@ -14,7 +14,7 @@ different contents for the duplicate check, as they are in `content_digest`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -86,8 +86,9 @@ def posted_at_of(text: str | UnsetType | None) -> tuple[datetime | None, str | N
     assert isinstance(text, str)
     if len(text) == 20 and text[19] == "Z" and text[10] == "T":
         try:
-            # what parse_posted_at does with this form, without its strip and length checks
-            return datetime.fromisoformat(text[:19] + "+00:00").astimezone(UTC), None
+            # What parse_posted_at does with this form, less its strip and length checks; the
+            # offset +00:00 gives tzinfo UTC itself, so there is nothing to convert.
+            return datetime.fromisoformat(text[:19] + "+00:00"), None
         except ValueError:
             pass
     parsed, warnings = posted_at_value(text)
