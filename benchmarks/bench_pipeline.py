@@ -34,7 +34,8 @@ own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 counts = summary["counts"]
 print(json.dumps({"wall": wall, "rss_main_kb": own, "rss_worker_kb": kids,
-                  "timings": summary["timings_seconds"], "analysed": counts["analysed"]}))
+                  "timings": summary["timings_seconds"], "analysed": counts["analysed"],
+                  "stage_peak_rss_mb": summary.get("peak_rss_mb", {})}))
 """
 
 
@@ -59,6 +60,7 @@ def measure(path: Path) -> dict[str, Any]:
         "peak_rss_main_mb": round(child["rss_main_kb"] / 1024, 1),
         "peak_rss_worker_mb": round(child["rss_worker_kb"] / 1024, 1),
         "stage_seconds": child["timings"],
+        "stage_peak_rss_mb": child["stage_peak_rss_mb"],
     }
 
 
@@ -76,6 +78,30 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> dict[str, Any]:
     return figures
 
 
+# Where each stage runs: the per-ad stages' seconds are summed over the workers.
+_WHERE = {"extract": "workers", "indicators": "workers", "templates": "all"}
+_ORDER = ("ingest", "extract", "indicators", "write", "read_ads", "templates", "link", "networks")
+
+
+def stage_table(run: dict[str, Any]) -> str:
+    """Seconds, ads per second and peak RSS of the main process after each stage."""
+    ads = run["ads"]
+    peaks = run.get("stage_peak_rss_mb", {})
+    rows = [f"    {'stage':<16}{'where':<9}{'seconds':>9}{'ads/s':>11}{'peak RSS main':>15}"]
+    seconds_of = run["stage_seconds"]
+    stages = [s for s in _ORDER if s in seconds_of] + sorted(set(seconds_of) - set(_ORDER))
+    for stage in stages:
+        seconds = seconds_of[stage]
+        if stage == "total" or seconds < 0.05:
+            continue
+        rate = f"{ads / seconds:,.0f}"
+        peak = peaks.get(stage)
+        peak_text = f"{peak:,.0f} MB" if peak else "-"
+        where = _WHERE.get(stage, "main")
+        rows.append(f"    {stage:<16}{where:<9}{seconds:>9.1f}{rate:>11}{peak_text:>15}")
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000")
@@ -84,11 +110,11 @@ def main() -> None:
     for size, r in figures["runs"].items():
         print(
             f"{int(size):>9,} ads: {r['seconds']:>8.1f} s, {r['ads_per_second']:>8,.0f} ads/s, "
-            f"{r['ratio_to_floor']:.1f}x floor, peak RSS main {r['peak_rss_main_mb']:.0f} MB, "
-            f"worker {r['peak_rss_worker_mb']:.0f} MB"
+            f"{r['ratio_to_floor']:.1f}x floor ({r['floor_seconds']:.1f} s), "
+            f"peak RSS main {r['peak_rss_main_mb']:.0f} MB, "
+            f"largest worker {r['peak_rss_worker_mb']:.0f} MB"
         )
-        stages = ", ".join(f"{k} {v:.1f}s" for k, v in sorted(r["stage_seconds"].items()))
-        print(f"           stages: {stages}")
+        print(stage_table(r))
     if "growth" in figures:
         g = figures["growth"]
         print(f"growth: {g['ads_ratio']}x the ads took {g['time_ratio']}x the time")

@@ -22,7 +22,7 @@ from lightkeeper.ads.link.config import LinkConfig
 from lightkeeper.ads.link.link import LinkResult, link_ads
 from lightkeeper.ads.link.personas import ad_personas
 from lightkeeper.ads.networks import summarise_networks
-from lightkeeper.ads.templates.cluster import TemplateResult, cluster_templates
+from lightkeeper.ads.templates.cluster import Engine, TemplateResult, cluster_templates
 from lightkeeper.engine.memory import peak_rss_mb
 
 T = TypeVar("T")
@@ -68,8 +68,13 @@ _NOT_FOR_STRUCTURE = frozenset({"title", "body", "url", "source", "extra", "risk
 WRITE_BATCH_ROWS = 65_536
 
 
-def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any]:
+def run_corpus_stages(
+    out_dir: Path, *, options: CorpusOptions, engine: Engine | None = None
+) -> dict[str, Any]:
     """Templates, links, networks and risk for the ads in out_dir/ads.parquet.
+
+    `engine` (see `lightkeeper.engine.local.LocalEngine`) runs the stages' batch work on its
+    workers; the outputs do not depend on it.
 
     Rewrites ads.parquet with template_id, network_id, indicators, risk_score and risk_reasons;
     writes templates.parquet and networks.parquet; returns what the summary should add.
@@ -79,9 +84,13 @@ def run_corpus_stages(out_dir: Path, *, options: CorpusOptions) -> dict[str, Any
     catalogue = _timed(timings, "load_catalogue", lambda: load_catalogue(options.catalogue_path))
     names = pq.read_schema(source).names
     if "personas" not in names or "risk_score" not in names:  # not from the per-ad stage
-        return _run_whole(out_dir, options=options, catalogue=catalogue, timings=timings)
+        return _run_whole(
+            out_dir, options=options, catalogue=catalogue, timings=timings, engine=engine
+        )
     templates = _timed(
-        timings, "templates", lambda: cluster_templates(_read(source, TEMPLATE_COLUMNS))
+        timings,
+        "templates",
+        lambda: cluster_templates(_read(source, TEMPLATE_COLUMNS), engine=engine),
     )
     link, networks, network_ids = _structure_stages(
         source, names, templates, options=options, catalogue=catalogue, timings=timings
@@ -133,11 +142,16 @@ def _structure_stages(
 
 
 def _run_whole(
-    out_dir: Path, *, options: CorpusOptions, catalogue: Catalogue, timings: _Stages
+    out_dir: Path,
+    *,
+    options: CorpusOptions,
+    catalogue: Catalogue,
+    timings: _Stages,
+    engine: Engine | None,
 ) -> dict[str, Any]:
     """The corpus stages over the whole table in memory (ads.parquet not from the per-ad stage)."""
     ads = _timed(timings, "read_ads", lambda: pq.read_table(out_dir / "ads.parquet"))
-    templates = _timed(timings, "templates", lambda: cluster_templates(ads))
+    templates = _timed(timings, "templates", lambda: cluster_templates(ads, engine=engine))
     link = _timed(
         timings, "link", lambda: link_ads(ads, templates.template_ids, config=options.link)
     )

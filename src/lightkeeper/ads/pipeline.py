@@ -125,25 +125,24 @@ def analyze(
     counts = IngestCounts()
     tally = _Tally()
     ads_tmp = out_dir / "ads.parquet.tmp"
-    try:
-        with (
-            (out_dir / "quarantine.jsonl").open("w", encoding="utf-8") as quarantine,
-            pq.ParquetWriter(ads_tmp, SCORED_ADS_SCHEMA, compression="zstd") as writer,
-        ):
-            sink = _Sink(writer, quarantine, counts, tally, progress)
-            _warm_up(options)
-            with LocalEngine(options.workers) as engine:
+    _warm_up(options)
+    with LocalEngine(options.workers) as engine:
+        try:
+            with (
+                (out_dir / "quarantine.jsonl").open("w", encoding="utf-8") as quarantine,
+                pq.ParquetWriter(ads_tmp, SCORED_ADS_SCHEMA, compression="zstd") as writer,
+            ):
+                sink = _Sink(writer, quarantine, counts, tally, progress)
                 _per_ad_stage(paths, engine, sink, options)
-        ads_tmp.replace(out_dir / "ads.parquet")
-    except OSError as e:
-        raise OutputError(f"{out_dir}: cannot write results: {e.strerror or e}") from e
-    memory: dict[str, float | None] = {
-        "per_ad_main": peak_rss_mb(),
-        "per_ad_largest_worker": peak_rss_mb(children=True),
-    }
-    corpus = run_corpus_stages(out_dir, options=options.corpus)
+            ads_tmp.replace(out_dir / "ads.parquet")
+        except OSError as e:
+            raise OutputError(f"{out_dir}: cannot write results: {e.strerror or e}") from e
+        memory: dict[str, float | None] = {"per_ad": peak_rss_mb()}
+        corpus = run_corpus_stages(out_dir, options=options.corpus, engine=engine)
     tally.timings.update(corpus.pop("corpus_stages_seconds"))
     memory.update(corpus.pop("corpus_stages_peak_rss_mb"))
+    # Workers are counted once they have ended (the engine is closed by now).
+    memory["largest_worker"] = peak_rss_mb(children=True)
     tally.timings["total"] = time.perf_counter() - started
     summary = {
         **build_summary(paths, out_dir, counts, tally),
