@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from lightkeeper import __version__
 from lightkeeper.ads.corpus import CorpusOptions, run_corpus_stages
 from lightkeeper.ads.extract.ad import DEFAULT_REGION, extract_ad
+from lightkeeper.ads.extract.places import build_place_index
 from lightkeeper.ads.indicators import AD_SCORES_SCHEMA, Catalogue, load_catalogue, score_ads
 from lightkeeper.ads.ingest import (
     AdBatch,
@@ -188,7 +189,7 @@ class _Sink:
 def _warm_up(options: AnalyzeOptions) -> None:
     """Build the per-process tables once before workers fork, so they share them."""
     _catalogue(options.corpus.catalogue_path)
-    extract_ad(AdRecord(id="warm-up", title="warm up", location="London"))
+    build_place_index()
 
 
 def _per_ad_stage(
