@@ -16,6 +16,7 @@ content, so hashes agree across batches, processes and engines.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,7 +106,19 @@ def ad_texts(ads: pa.Table) -> pa.Array:
     both = pc.binary_join_element_wise(title, body, "\n")
     # (join's null_handling="skip" miscounts rows when a column is all null, so no nulls here)
     joined = pc.if_else(pc.equal(title, ""), body, pc.if_else(pc.equal(body, ""), title, both))
-    return _combined(pc.utf8_normalize(joined, "NFKC"))
+    return _nfkc(_combined(joined))
+
+
+def _nfkc(texts: pa.Array) -> pa.Array:
+    """NFKC of each text. ASCII texts are already normalised and are left alone; the others go
+    through CPython's `unicodedata`, about twice as fast as Arrow's kernel on ad texts (its
+    quick check skips texts that need no change)."""
+    plain = pc.string_is_ascii(texts)
+    if pc.all(plain).as_py() is not False:
+        return texts
+    mask = pc.invert(plain)
+    normalised = [unicodedata.normalize("NFKC", t) for t in texts.filter(mask).to_pylist()]
+    return _combined(pc.replace_with_mask(texts, mask, pa.array(normalised, texts.type)))
 
 
 def _column_or(ads: pa.Table, name: str, default: pa.Array) -> pa.Array:
