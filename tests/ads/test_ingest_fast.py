@@ -25,7 +25,6 @@ from lightkeeper.ads.ingest import (
 )
 from lightkeeper.ads.ingest.dedup import content_digest, content_key, wire_digest
 from lightkeeper.ads.ingest.readers import (
-    LastLine,
     OverLong,
     decode_json_line,
     jsonl_blocks,
@@ -250,8 +249,8 @@ def test_blocks_cut_lines_like_readline(block_bytes: int) -> None:
     lines: list[bytes] = []
     for block in jsonl_blocks(io.BytesIO(data), block_bytes=block_bytes):
         assert not isinstance(block, OverLong)
-        lines.extend([block.line] if isinstance(block, LastLine) else block)
-    assert lines == data.split(b"\n")
+        lines.extend(block)
+    assert lines == io.BytesIO(data).readlines()
 
 
 def test_over_long_lines_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,7 +263,7 @@ def test_over_long_lines_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
         flat: list[object] = []
         for block in blocks:
             flat.extend(block if isinstance(block, list) else [block])
-        assert flat == [b"0123456789", OverLong(b"x" * 11), b"ok", OverLong(b"y" * 11)]
+        assert flat == [b"0123456789\n", OverLong(b"x" * 11), b"ok\n", OverLong(b"y" * 11)]
 
 
 def test_unterminated_last_line_keeps_its_error_column(tmp_path: Path) -> None:

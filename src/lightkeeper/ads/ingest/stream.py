@@ -16,7 +16,6 @@ from typing import Any
 from lightkeeper.ads.ingest.batch import AdBatch
 from lightkeeper.ads.ingest.dedup import DUPLICATE, Deduplicator, content_key
 from lightkeeper.ads.ingest.readers import (
-    LastLine,
     OverLong,
     RawRow,
     decode_json_line,
@@ -154,17 +153,13 @@ def _admitted(
         if type(block) is list:
             yield from _admitted_lines(block, source, line_no, dedup, counts, raw=raw)
             line_no += len(block)
-        elif isinstance(block, OverLong):
+        else:
+            assert isinstance(block, OverLong)
             line_no += 1
             counts.lines += 1
             counts.quarantined += 1
             head = block.head.decode("utf-8", "replace")
             yield Rejection(source, line_no, block.reason(), head)
-        else:
-            assert isinstance(block, LastLine)
-            last = [block.line]
-            yield from _admitted_lines(last, source, line_no, dedup, counts, raw=raw, end=b"")
-            line_no += 1
 
 
 def _admitted_lines(
@@ -175,16 +170,15 @@ def _admitted_lines(
     counts: IngestCounts,
     *,
     raw: bool,
-    end: bytes = b"\n",
 ) -> Iterator[_RawLine | AdRecord | Rejection]:
-    """The fast path over a block of lines; `end` is what ended each line in the file.
+    """The fast path over a block of lines (each with its newline, as in the file).
 
     The hot loop of ingest: locals only, and the counts of the fast path added once per block.
     """
     seen, version_of_key = dedup.seen, dedup.version_of_key
     fast = duplicates = new_versions = 0
     # One search of the whole block is much cheaper than one per line.
-    nul_in_block = NUL_ESCAPE in b"\n".join(lines)
+    nul_in_block = NUL_ESCAPE in b"".join(lines)
     try:
         for line in lines:
             line_no += 1
@@ -199,7 +193,7 @@ def _admitted_lines(
             if ad is None:  # blank, broken or invalid: the careful path says which
                 if line.strip():
                     counts.lines += 1
-                    item = _admit(decode_json_line(line + end, source, line_no), dedup, counts)
+                    item = _admit(decode_json_line(line, source, line_no), dedup, counts)
                     if item is not None:
                         yield item
                 continue
