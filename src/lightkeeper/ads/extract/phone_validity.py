@@ -13,7 +13,7 @@ zeros), it hands the number to `phonenumbers` itself, so the answer is always th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
@@ -57,6 +57,10 @@ class _Rules:
     # description and one of these match (mobile only counts when its pattern differs from the
     # fixed line's, as there).
     types: tuple[_Desc, ...]
+    # Per length of national number: one expression that the general description and some type
+    # of that length match together (None: no number of that length is valid). Filled on first
+    # use: one match instead of up to ten.
+    by_length: dict[int, re.Pattern[str] | None] = field(default_factory=dict, compare=False)
 
 
 def valid_e164(number: str, region: str) -> str | None:
@@ -156,16 +160,36 @@ def _is_valid(country_code: int, nsn: str) -> bool:
 
 def _has_known_type(rules: _Rules, nsn: str) -> bool:
     """Whether `phonenumbers` gives the number a type other than UNKNOWN."""
-    if rules.general is None or not rules.general.matches(nsn):
-        return False
-    return any(desc.matches(nsn) for desc in rules.types)
+    size = len(nsn)
+    if size in rules.by_length:
+        pattern = rules.by_length[size]
+    else:
+        pattern = rules.by_length[size] = _known_type_pattern(rules, size)
+    return pattern is not None and pattern.fullmatch(nsn) is not None
 
 
+def _known_type_pattern(rules: _Rules, size: int) -> re.Pattern[str] | None:
+    """One expression for numbers of `size` digits that the general description and one of the
+    type descriptions match (the alternation matches the whole number when one branch does)."""
+    general = rules.general
+    if general is None or (general.lengths and size not in general.lengths):
+        return None
+    types = [
+        desc.pattern.pattern for desc in rules.types if not desc.lengths or size in desc.lengths
+    ]
+    if not types:
+        return None
+    branches = "|".join(f"(?:{pattern})" for pattern in types)
+    return re.compile(rf"(?=(?:{general.pattern.pattern})\Z)(?:{branches})")
+
+
+@lru_cache(maxsize=512)
 def _rules_for_country_code(country_code: int) -> _Rules | None:
     region = phonenumbers.region_code_for_country_code(country_code)
     return _rules_for(country_code, region)
 
 
+@lru_cache(maxsize=512)
 def _rules_for_region(region: str) -> _Rules | None:
     metadata = PhoneMetadata.metadata_for_region(region, None)
     return None if metadata is None else _rules_for(metadata.country_code, region)
