@@ -303,3 +303,14 @@ def test_batch_pickles_as_raw_lines(tmp_path: Path) -> None:
     assert [r.id for r in pickle.loads(pickle.dumps(batch.records))] == [r["id"] for r in rows]
     assert batch.records[0].body == "b" * 200
     assert len(pickle.dumps(batch.records)) == size  # reading it does not grow what is sent
+
+
+def test_fast_records_are_ordinary_frozen_records() -> None:
+    ad = decode_wire(b'{"id": "a", "title": "t", "images": ["i"], "phone": null}\n')
+    record = wire_record(ad, None, "f.jsonl", 3, 2)
+    expected = AdRecord(id="a", version=2, title="t", images=("i",), source="f.jsonl", line=3)
+    assert type(record) is AdRecord and record == expected and hash(record) == hash(expected)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.title = "changed"  # type: ignore[misc]
+    assert dataclasses.replace(record, version=3).version == 3
+    assert pickle.loads(pickle.dumps(record)) == expected

@@ -14,6 +14,7 @@ different contents for the duplicate check, as they are in `content_digest`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -98,65 +99,55 @@ def posted_at_of(text: str | UnsetType | None) -> tuple[datetime | None, str | N
 def wire_record(
     ad: WireAd, posted_at: datetime | None, source: str, line: int, version: int
 ) -> AdRecord:
-    """The `AdRecord` of a decoded line (what `validate_row` builds for the same value).
-
-    Fills the record's slots directly: a frozen dataclass's `__init__` goes through
-    `object.__setattr__` once per field, which costs twice as much on this hot path.
-    """
+    """The `AdRecord` of a decoded line (what `validate_row` builds for the same value)."""
     images = ad.images
-    record: AdRecord = _new(AdRecord)
-    _set_id(record, ad.id)
-    _set_version(record, version)
-    _set_site(record, None if (v := ad.site) is UNSET else v)
-    _set_posted_at(record, posted_at)
-    _set_url(record, None if (v := ad.url) is UNSET else v)
-    _set_location(record, None if (v := ad.location) is UNSET else v)
-    _set_title(record, None if (v := ad.title) is UNSET else v)
-    _set_body(record, None if (v := ad.body) is UNSET else v)
-    _set_phone(record, None if (v := ad.phone) is UNSET else v)
-    _set_email(record, None if (v := ad.email) is UNSET else v)
-    _set_images(record, () if images is UNSET or images is None else images)
-    _set_language(record, None if (v := ad.language) is UNSET else v)
-    _set_extra(record, None)
-    _set_source(record, source)
-    _set_line(record, line)
-    return record
+    record = _RecordDraft(
+        ad.id,
+        version,
+        None if (v := ad.site) is UNSET else v,
+        posted_at,
+        None if (v := ad.url) is UNSET else v,
+        None if (v := ad.location) is UNSET else v,
+        None if (v := ad.title) is UNSET else v,
+        None if (v := ad.body) is UNSET else v,
+        None if (v := ad.phone) is UNSET else v,
+        None if (v := ad.email) is UNSET else v,
+        () if images is UNSET or images is None else images,
+        None if (v := ad.language) is UNSET else v,
+        None,
+        source,
+        line,
+    )
+    record.__class__ = AdRecord  # type: ignore[assignment]
+    return record  # type: ignore[return-value]
 
 
-_RECORD_SLOTS = (
-    "id",
-    "version",
-    "site",
-    "posted_at",
-    "url",
-    "location",
-    "title",
-    "body",
-    "phone",
-    "email",
-    "images",
-    "language",
-    "extra",
-    "source",
-    "line",
-)
-if AdRecord.__slots__ != _RECORD_SLOTS:  # a field was added: wire_record must set it too
-    raise ImportError(f"wire_record is out of date with AdRecord: {AdRecord.__slots__}")
-_new = object.__new__
-(
-    _set_id,
-    _set_version,
-    _set_site,
-    _set_posted_at,
-    _set_url,
-    _set_location,
-    _set_title,
-    _set_body,
-    _set_phone,
-    _set_email,
-    _set_images,
-    _set_language,
-    _set_extra,
-    _set_source,
-    _set_line,
-) = (vars(AdRecord)[name].__set__ for name in _RECORD_SLOTS)
+@dataclass(slots=True, eq=False, repr=False, match_args=False)
+class _RecordDraft:
+    """An `AdRecord` being built: the same slots in the same order, but not frozen.
+
+    A frozen dataclass's `__init__` sets each field through `object.__setattr__`, which is most
+    of the cost of ingesting a well-formed line. This one sets its slots directly, and then the
+    object becomes an `AdRecord` by assigning `__class__`, which Python allows between classes
+    of the same layout. The result is an ordinary, frozen `AdRecord`.
+    """
+
+    id: str
+    version: int
+    site: str | None
+    posted_at: datetime | None
+    url: str | None
+    location: str | None
+    title: str | None
+    body: str | None
+    phone: str | None
+    email: str | None
+    images: tuple[str, ...]
+    language: str | None
+    extra: str | None
+    source: str
+    line: int
+
+
+if _RecordDraft.__slots__ != AdRecord.__slots__:  # a field was added to AdRecord: add it here
+    raise ImportError(f"_RecordDraft is out of date with AdRecord: {AdRecord.__slots__}")
