@@ -297,6 +297,7 @@ U32 = npt.NDArray[np.uint32]
 # The columns the stage reads; any others in the ads table are never touched.
 READ_COLUMNS = ("id", "version", "title", "body", "posted_at", "city")
 _TEXT_COLUMNS = ("title", "body")
+TOKENISE_ROWS = 8_000  # rows per tokenising batch: its byte-level arrays stay small
 DESCRIBE_ROWS = 2_000  # aligned member rows per describe batch (whole templates)
 _DESCRIBED = pa.schema([TEMPLATES_SCHEMA.field("text"), TEMPLATES_SCHEMA.field("slots")])
 
@@ -329,48 +330,80 @@ def _text_batches(table: pa.Table, order: I64, batch_rows: int) -> Iterator[pa.T
 
 
 def _features(
-    table: pa.Table, order: I64, run: Engine, *, batch_rows: int = BATCH_ROWS
+    table: pa.Table, order: I64, run: Engine, *, batch_rows: int = TOKENISE_ROWS
 ) -> tuple[Features, U64]:
     """Features of the rows of `table` in `order`, and their sentence shapes, batch by batch.
 
-    Batches are joined field by field, each batch's copy dropped as soon as it is joined, so
-    the peak stays near one copy of the result."""
+    Each batch is copied into arrays sized from the first batch (rows are in canonical order,
+    a fair sample of the corpus), grown when short, so the whole corpus is never held twice."""
+    n = len(order)
     fields = [f.name for f in dataclasses.fields(Features)]
-    pieces: list[list[Any]] = []  # per batch, its arrays (dropped once joined)
-    shape_parts: list[U64] = []
+    per_sentence = ("sentence_start", "sentence_tokens", "sentence_hash", "shapes")
+    growing: dict[str, _Growing] = {}
+    counts: dict[str, list[I64]] = {"ad_sentences": [], "ad_tokens": []}
+    text_bytes = np.zeros(n, dtype=np.uint32)
+    done = 0
     for batch, shapes in run.map_batches(_tokenised, _text_batches(table, order, batch_rows)):
-        pieces.append([getattr(batch, name) for name in fields])
-        shape_parts.append(shapes)
-    if not pieces:
+        rows = batch.rows
+        if not growing:
+            scale = n / max(1, rows)
+            sentences = len(batch.sentence_hash) * scale
+            tokens = len(batch.token_hash) * scale
+            for name in (*per_sentence, "token_hash"):
+                expected = tokens if name == "token_hash" else sentences
+                growing[name] = _Growing(int(expected * 1.05))
+        for name in ("ad_sentences", "ad_tokens"):
+            counts[name].append(np.diff(getattr(batch, name)))
+        text_bytes[done : done + rows] = batch.text_bytes
+        done += rows
+        for name in (*per_sentence[:-1], "token_hash"):
+            growing[name].add(getattr(batch, name))
+        growing["shapes"].add(shapes)
+        del batch, shapes
+    if not growing:
         return Features.of_corpus(_empty_corpus(), 0), np.zeros(0, dtype=np.uint64)
-    shapes = _joined(shape_parts)
-    columns: dict[str, npt.NDArray[Any]] = {}
-    for index, name in enumerate(fields):
-        if name in ("ad_sentences", "ad_tokens"):
-            counts = [np.diff(p[index]) for p in pieces]
-            columns[name] = _offsets(np.concatenate(counts) if counts else np.zeros(0, np.int64))
-        else:
-            columns[name] = _joined([p[index] for p in pieces])
-        for p in pieces:
-            p[index] = None
-    return Features(**columns), shapes
+    columns: dict[str, npt.NDArray[Any]] = {"text_bytes": text_bytes}
+    for name in ("ad_sentences", "ad_tokens"):
+        columns[name] = _offsets(np.concatenate(counts[name]))
+    for name in fields:
+        if name in growing:
+            columns[name] = growing.pop(name).result()
+    return Features(**columns), growing.pop("shapes").result()
+
+
+class _Growing:
+    """An array filled batch by batch: allocated once at the expected size, grown by a
+    quarter when short, and trimmed at the end only when much too long."""
+
+    def __init__(self, capacity: int) -> None:
+        self._out: npt.NDArray[Any] | None = None
+        self._capacity = max(1, capacity)
+        self._size = 0
+
+    def add(self, values: npt.NDArray[Any]) -> None:
+        """Append `values`."""
+        if self._out is None:
+            self._out = np.empty(max(self._capacity, len(values)), dtype=values.dtype)
+        end = self._size + len(values)
+        if end > len(self._out):
+            grown = np.empty(max(end, len(self._out) * 5 // 4), dtype=self._out.dtype)
+            grown[: self._size] = self._out[: self._size]
+            self._out = grown
+        self._out[self._size : end] = values
+        self._size = end
+
+    def result(self) -> npt.NDArray[Any]:
+        """The values appended, in order."""
+        if self._out is None:
+            return np.zeros(0, dtype=np.uint64)
+        if self._size * 10 < len(self._out) * 9:  # more than a tenth unused: copy it out
+            return self._out[: self._size].copy()
+        return self._out[: self._size]
 
 
 def _empty_corpus() -> Corpus:
     empty, none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     return Corpus(empty, empty, empty, none, none, empty, none)
-
-
-def _joined(arrays: list[Any]) -> npt.NDArray[Any]:
-    """`np.concatenate`, emptying the list as it goes (the caller's references aside)."""
-    total = sum(len(a) for a in arrays)
-    out = np.empty(total, dtype=arrays[0].dtype)
-    at = 0
-    for i, a in enumerate(arrays):
-        out[at : at + len(a)] = a
-        at += len(a)
-        arrays[i] = None
-    return out
 
 
 # -- clustering ------------------------------------------------------------------------------
