@@ -214,3 +214,53 @@ def test_lower_case_matching_is_equivalent_outside_the_listed_characters() -> No
 )
 def test_digit_words_in_any_case(text: str, expected: str) -> None:
     assert decode_digits(text) == expected
+
+
+def test_foldable_class_holds_every_character_that_folds() -> None:
+    """The screen of the Unicode pass must know every character the pass replaces (the common
+    emoji marks aside, which fold only next to a digit). Above U+20000 nothing folds."""
+    fold = obfuscation._folded_char.__wrapped__  # uncached: a million entries otherwise
+    chars = "".join(map(chr, range(0x80, 0x20000)))
+    folding = {c for c in chars if fold(c) is not None} - obfuscation._COMMON_MARK_SET
+    bmp, above = obfuscation._foldable()
+    assert set(bmp.findall(chars)) | (above & set(chars)) == folding
+    assert all(ord(char) > 0xFFFF for char in above)
+    assert all(fold(chr(code)) is None for code in range(0x20000, 0x110000, 97))
+
+
+# Text made of the pieces the screens look for: digits, digit words, look-alikes, separators.
+_SCREEN_PIECES = st.sampled_from(
+    [
+        *"0123456789 -.*~/_()|\t\n,;?#",
+        *"OoIlSBZaxAE",
+        "one",
+        "ONE",
+        "cero",
+        "Seis",
+        "oh",
+        "five",
+        "nueve",
+        "zero",
+        "tres",
+        "o",
+        "é",
+        "\u2460",
+        "phone",
+        "todos",
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(pieces=st.lists(_SCREEN_PIECES, max_size=30))
+def test_single_scan_screens_tell_what_the_byte_screens_tell(pieces: list[str]) -> None:
+    raw = "".join(pieces).encode("ascii", "replace")
+    screened = obfuscation._screen(raw)
+    assert screened.glued == obfuscation._has_glued_digit_words(raw)
+    words = obfuscation._words_of(raw)
+    assert screened.digit_word == bool(obfuscation._standalone_digit_words(words))
+    mapped = raw.translate(obfuscation._LOOKALIKE_MAP)
+    lookalike = obfuscation._has_mixed_word(mapped) or (
+        obfuscation._LETTER_GROUP_RE.search(mapped) is not None
+    )
+    assert screened.lookalike == lookalike

@@ -29,7 +29,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
+
+import re2  # type: ignore[import-untyped]  # google-re2: one linear-time scan for all screens
 
 __all__ = ["decode_digits", "decode_digits_quickly", "decode_digits_thoroughly_if_different"]
 
@@ -105,9 +108,43 @@ def _folded_char(char: str) -> str | None:
     return None
 
 
+@cache
+def _foldable() -> tuple[re.Pattern[str], frozenset[str]]:
+    """Every character `_folded_char` replaces, but the common emoji marks: those of the BMP as
+    one class, those above it as a set.
+
+    Built on the first non-ASCII text (~15 ms). One scan with the class and a look at the few
+    characters above the BMP (emoji, mostly) tell most texts (accents, emoji) need no folding.
+    The characters above the BMP stay out of the class: there they would make it a slow list of
+    ranges instead of a bitmap.
+    """
+    candidates = {
+        char for char in map(chr, range(0x80, _LAST_SCANNED)) if char.isnumeric() or char.isspace()
+    }
+    candidates.update(_HOMOGLYPHS, _DELETED, _DASHES, _KEYCAP_TEN)
+    candidates.update(map(chr, range(0xFF01, 0xFF5F)))
+    foldable = sorted(c for c in candidates - _COMMON_MARK_SET if _folded_char(c) is not None)
+    bmp = "".join(re.escape(char) for char in foldable if ord(char) <= _LAST_BMP)
+    return re.compile(f"[{bmp}]"), frozenset(char for char in foldable if ord(char) > _LAST_BMP)
+
+
+_LAST_BMP = 0xFFFF
+_ABOVE_BMP_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _needs_folding(text: str) -> bool:
+    """Whether a non-ASCII text holds a character that `_fold_unicode` replaces."""
+    bmp, above = _foldable()
+    if bmp.search(text) is not None:
+        return True
+    if not above.isdisjoint(_ABOVE_BMP_RE.findall(text)):
+        return True
+    return ("\ufe0f" in text or "\u200d" in text) and _MARK_NEAR_DIGIT_RE.search(text) is not None
+
+
 def _fold_unicode(text: str) -> str:
     """Text with non-ASCII digits, keycaps, spaces, dashes and homoglyphs made ASCII."""
-    if text.isascii():
+    if text.isascii() or not _needs_folding(text):
         return text
     others = set(_NON_ASCII_RE.findall(text))
     present = {char for char in others - _COMMON_MARK_SET if _folded_char(char) is not None}
@@ -246,9 +283,16 @@ def _lower_if_equivalent(text: str) -> str | None:
     return low
 
 
-def _words_of(text: str) -> list[bytes]:
-    """The lower-case ASCII words of the text (letters only; digits and the rest split words)."""
-    return text.encode("ascii", "replace").translate(_LETTERS_ONLY).split()
+def _words_of(raw: bytes) -> list[bytes]:
+    """The lower-case ASCII words of a text given as `text.encode("ascii", "replace")` (letters
+    only; digits and the rest split words)."""
+    return raw.translate(_LETTERS_ONLY).split()
+
+
+def _letters_image(raw: bytes) -> bytes:
+    """The text's ASCII letters, lower-cased, everything else a space, one space added at each
+    end (so that b" one " finds a standalone "one" anywhere)."""
+    return b" " + raw.translate(_LETTERS_ONLY) + b" "
 
 
 def _standalone_digit_words(words: list[bytes]) -> list[str]:
@@ -264,10 +308,11 @@ def _has_glued_word_run(words: list[bytes]) -> bool:
     )
 
 
-def _has_glued_digit_words(text: str) -> bool:
+def _has_glued_digit_words(raw: bytes) -> bool:
     """Whether a digit touches a digit word ("9doscero", "6onezero", "cero6"), or a group of
-    glued digit words follows a digit group ("972 fivefivefive")."""
-    image = text.encode("ascii", "replace").translate(_DIGITS_AND_LETTERS)
+    glued digit words follows a digit group ("972 fivefivefive"), in a text given as
+    `text.encode("ascii", "replace")`."""
+    image = raw.translate(_DIGITS_AND_LETTERS)
     if b"0" not in image:
         return False
     return (
@@ -276,15 +321,36 @@ def _has_glued_digit_words(text: str) -> bool:
     )
 
 
-def _spelled_runs_near(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """Spans of the runs holding the given standalone digit words, in order, not overlapping."""
+_MAX_CACHED_RUN = 256  # longer runs (hostile input) are decoded without being kept
+
+
+@lru_cache(maxsize=1 << 13)
+def _run_pieces(run: str) -> tuple[tuple[int, int, str], ...]:
+    """`_run_pieces_of`, kept: operators write their number the same way from ad to ad."""
+    return _run_pieces_of(run)
+
+
+def _run_pieces_of(run: str) -> tuple[tuple[int, int, str], ...]:
+    """The pieces of a spelled run (split at a Spanish "or") that decode to a phone-sized run of
+    digits, as (start, end, decoded digits) within the run."""
+    pieces: list[tuple[int, int, str]] = []
+    for start, end in _split_at_spanish_or(run, [(0, len(run))]):
+        decoded = _decoded_spelled_run(run[start:end])
+        if decoded is not None:
+            pieces.append((start, end, decoded))
+    return tuple(pieces)
+
+
+def _spelled_runs_near(text: str, words: list[str], letters: bytes) -> list[tuple[int, int]]:
+    """Spans of the runs holding the given standalone digit words, in order, not overlapping;
+    `letters` is the text's `_letters_image`."""
     low = text.lower()
     if len(low) != len(text):  # rare letters whose lower case is longer: scan it all
         return _all_spelled_runs(text)
     odd = any(char in text for char in _CASE_ONLY_LOOKALIKES)
     runs, haystack = (_SPELLED_RUN_RE, text) if odd else (_LOWER_RUN_RE, low)
     spans: list[tuple[int, int]] = []
-    for index in _standalone_positions(low, words):
+    for index in _standalone_positions(low, words, letters):
         if spans and index < spans[-1][1]:
             continue  # inside the run found last
         # The run may begin before the word, with digits or glued words: "cerosiete7tres".
@@ -299,17 +365,26 @@ def _spelled_runs_near(text: str, words: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _standalone_positions(low: str, words: list[str]) -> list[int]:
-    """Sorted positions of the words where they stand on their own (not inside other words)."""
+def _standalone_positions(low: str, words: list[str], letters: bytes) -> list[int]:
+    """Sorted positions of the words where they stand on their own (not inside other words).
+
+    Found in the letters image, where only the standalone occurrences are bounded by spaces; a
+    space there may still be a non-ASCII letter in the text, hence the checks on `low`. A digit
+    word cannot appear in `low` otherwise: only ASCII letters lower-case to its letters (the
+    Kelvin sign becomes "k", which no digit word holds).
+    """
     positions: list[int] = []
+    size = len(low)
     for word in words:
-        index = low.find(word)
+        needle = b" " + word.encode() + b" "
+        index = letters.find(needle)  # the padding space makes it the word's position in low
         while index != -1:
             end = index + len(word)
-            before_ok = index == 0 or not low[index - 1].isalpha()
-            if before_ok and (end == len(low) or not low[end].isalpha()):
+            if (index == 0 or not low[index - 1].isalpha()) and (
+                end == size or not low[end].isalpha()
+            ):
                 positions.append(index)
-            index = low.find(word, end)
+            index = letters.find(needle, end + 1)
     return sorted(positions)
 
 
@@ -337,28 +412,40 @@ def _split_at_spanish_or(text: str, spans: list[tuple[int, int]]) -> list[tuple[
     return pieces
 
 
-def _decode_spelled(text: str, *, thorough: bool) -> str:
-    """Text with runs of spelled digits (English or Spanish, mixed with digits) as digits.
+def _decode_spelled(text: str, raw: bytes, *, thorough: bool, screened: _Screened | None) -> str:
+    """Text with runs of spelled digits (English or Spanish, mixed with digits) as digits; `raw`
+    is `text.encode("ascii", "replace")`, `screened` what `_screen` found in it (None: not
+    screened).
 
     Only a `thorough` pass looks for digit words glued together with no digit next to them
     ("sixzerofour fivefivefive"), which costs a look at every long word.
     """
-    words = _words_of(text)
-    if _has_glued_digit_words(text) or (thorough and _has_glued_word_run(words)):
-        spans = _all_spelled_runs(text)  # rare: "7one3", "sixzerofour" need the full scan
-    elif hits := _standalone_digit_words(words):
-        spans = _spelled_runs_near(text, hits)
+    if screened is not None and not thorough:
+        if screened.glued:
+            spans = _all_spelled_runs(text)
+        elif screened.digit_word:
+            letters = _letters_image(raw)
+            spans = _spelled_runs_near(text, _standalone_digit_words(letters.split()), letters)
+        else:
+            return text
     else:
-        return text
+        letters = _letters_image(raw)
+        words = letters.split()
+        if _has_glued_digit_words(raw) or (thorough and _has_glued_word_run(words)):
+            spans = _all_spelled_runs(text)  # rare: "7one3", "sixzerofour" need the full scan
+        elif hits := _standalone_digit_words(words):
+            spans = _spelled_runs_near(text, hits, letters)
+        else:
+            return text
     pieces: list[str] = []
     last = 0
-    for start, end in _split_at_spanish_or(text, spans):
-        decoded = _decoded_spelled_run(text[start:end])
-        if decoded is None:
-            continue
-        pieces.append(text[last:start])
-        pieces.append(decoded)
-        last = end
+    for start, end in spans:
+        run = text[start:end]
+        run_pieces = _run_pieces(run) if len(run) <= _MAX_CACHED_RUN else _run_pieces_of(run)
+        for piece_start, piece_end, decoded in run_pieces:
+            pieces.append(text[last : start + piece_start])
+            pieces.append(decoded)
+            last = start + piece_end
     if not pieces:
         return text
     pieces.append(text[last:])
@@ -376,9 +463,12 @@ _COMMA_MAP = bytes(
 _COMMA_DIGITS_RE = re.compile(r"(?<![0-9])[0-9](?:[ \t]?,[ \t]?[0-9](?![0-9])){6,}")
 
 
-def _decode_comma_digits(text: str) -> str:
-    """Text with runs of 7+ single digits separated by commas separated by spaces instead."""
-    image = text.encode("ascii", "replace").translate(_COMMA_MAP)
+def _decode_comma_digits(text: str, raw: bytes) -> str:
+    """Text with runs of 7+ single digits separated by commas separated by spaces instead;
+    `raw` is `text.encode("ascii", "replace")`."""
+    if b"," not in raw:
+        return text
+    image = raw.translate(_COMMA_MAP)
     if b"0,0,0" not in image and b"0, 0, 0" not in image:
         return text
     return _COMMA_DIGITS_RE.sub(lambda m: m.group().replace(",", " "), text)
@@ -529,11 +619,17 @@ def _has_mixed_word(mapped: bytes) -> bool:
     return False
 
 
-def _decode_lookalikes(text: str) -> str:
-    """Text with look-alike letters as digits inside runs that are clearly phone numbers."""
-    mapped = text.encode("ascii", "replace").translate(_LOOKALIKE_MAP)
-    if not _has_mixed_word(mapped) and _LETTER_GROUP_RE.search(mapped) is None:
-        return text
+def _decode_lookalikes(text: str, raw: bytes, screened: _Screened | None) -> str:
+    """Text with look-alike letters as digits inside runs that are clearly phone numbers; `raw`
+    is `text.encode("ascii", "replace")`, `screened` what `_screen` found in it (None: not
+    screened)."""
+    if screened is not None:
+        if not screened.lookalike:
+            return text
+    else:
+        mapped = raw.translate(_LOOKALIKE_MAP)
+        if not _has_mixed_word(mapped) and _LETTER_GROUP_RE.search(mapped) is None:
+            return text
     chosen = [chunk for run in _runs(text, _chunks(text)) for chunk in _converted_chunks(text, run)]
     if not chosen:
         return text
@@ -580,12 +676,80 @@ def decode_digits_thoroughly_if_different(text: str) -> str | None:
     digit words glued together and no digit glued to a digit word, which a cheap look at its
     words tells.
     """
-    folded = _fold_unicode(text)
-    if not _has_glued_word_run(_words_of(folded)) or _has_glued_digit_words(folded):
+    raw = _fold_unicode(text).encode("ascii", "replace")
+    if not _has_glued_word_run(_words_of(raw)) or _has_glued_digit_words(raw):
         return None
     return _decoded(text, thorough=True)
 
 
 def _decoded(text: str, *, thorough: bool) -> str:
-    spelled = _decode_spelled(_fold_unicode(text), thorough=thorough)
-    return _decode_lookalikes(_decode_comma_digits(spelled))
+    # One ASCII image of the text and one scan of it serve the screens of every pass; a pass
+    # that changes the text (rare) makes a new image, and the passes after it screen it alone.
+    folded = _fold_unicode(text)
+    raw = folded.encode("ascii", "replace")
+    screened: _Screened | None = _screen(raw)
+    spelled = _decode_spelled(folded, raw, thorough=thorough, screened=screened)
+    if spelled is not folded:
+        raw = spelled.encode("ascii", "replace")
+        screened = None
+    commas = _decode_comma_digits(spelled, raw)
+    if commas is not spelled:
+        raw = commas.encode("ascii", "replace")
+        screened = None
+    return _decode_lookalikes(commas, raw, screened)
+
+
+# --- one scan for all screens -------------------------------------------------------------------
+
+# The byte screens above, written for RE2 (no lookarounds) on the ASCII image of the text itself:
+# RE2 runs them all in one linear pass, several times cheaper than the byte images and `re`
+# scans they replace. Each tells exactly what its counterpart tells (tests/ads/test_obfuscation.py
+# checks them against each other).
+_NOT_ALNUM = "[^a-zA-Z0-9]"
+_DIGIT_WORD = f"(?:{_SCREEN_ALTERNATION})"
+_SCREENS = (
+    # 0, 1: `_has_glued_digit_words` ("7one3", "cero6", "972 fivefive", "fivefive 972")
+    f"(?i)[0-9](?:{_DIGIT_WORD}|{_NOT_ALNUM}{{1,3}}{_DIGIT_WORD}{_DIGIT_WORD})",
+    f"(?i)(?:{_DIGIT_WORD}|{_DIGIT_WORD}{_DIGIT_WORD}{_NOT_ALNUM}{{1,3}})[0-9]",
+    # 2: `_standalone_digit_words` finds some: a whole ASCII word is a digit word
+    f"(?i)(?:^|[^a-zA-Z]){_DIGIT_WORD}(?:[^a-zA-Z]|$)",
+    # 3: `_has_mixed_word`: a word of digits and look-alikes only, with both side by side
+    "(?:^|[^0-9A-Za-z|])[0-9OoIl|SBZ]*(?:[0-9][OoIl|SBZ]|[OoIl|SBZ][0-9])[0-9OoIl|SBZ]*"
+    "(?:[^0-9A-Za-z|]|$)",
+    # 4: `_LETTER_GROUP_RE`: a group of 2 to 4 look-alikes after a digit group
+    r"[0-9][ \-.*~/_()]{1,3}[OoIl|SBZ]{2,4}(?:[^0-9A-Za-z|]|$)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Screened:
+    """What the screens found in a text."""
+
+    glued: bool  # a digit word glued to a digit
+    digit_word: bool  # a standalone digit word
+    lookalike: bool  # a word mixing digits and look-alike letters, or a group of look-alikes
+
+
+_NOTHING = _Screened(glued=False, digit_word=False, lookalike=False)
+
+
+def _screen_set() -> Any:
+    screens = re2.Set.SearchSet(re2.Options())
+    for pattern in _SCREENS:
+        screens.Add(pattern.encode())
+    screens.Compile()
+    return screens
+
+
+_SCREEN_SET = _screen_set()
+
+
+def _screen(raw: bytes) -> _Screened:
+    """What the screens find in `raw`, the ASCII image of a text."""
+    found = _SCREEN_SET.Match(raw)
+    if not found:
+        return _NOTHING
+    hits = set(found)
+    return _Screened(
+        glued=0 in hits or 1 in hits, digit_word=2 in hits, lookalike=3 in hits or 4 in hits
+    )
