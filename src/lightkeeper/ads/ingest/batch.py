@@ -18,41 +18,27 @@ from lightkeeper.ads.types import AdRecord
 class AdBatch(Sequence[AdRecord]):
     """Records in input order, each a raw JSONL line (fast path) or a built `AdRecord`.
 
-    Reading it (`len` aside) builds every record once and keeps them; pickling leaves the built
-    records out again, unless they were built by the careful path.
+    Made from columns: per record its raw line or record, source file, line number and
+    version. Reading it (`len` aside) builds every record once and keeps them; pickling sends
+    the columns only.
     """
 
-    __slots__ = ("_built", "_items", "_lines", "_sources", "_versions", "_where")
+    __slots__ = ("_built", "_items", "_lines", "_sources", "_versions")
 
-    def __init__(self) -> None:
-        self._sources: list[str] = []
-        self._items: list[bytes | AdRecord] = []
-        self._where: list[int] = []  # index into _sources, per item
-        self._lines: list[int] = []
-        self._versions: list[int] = []
+    def __init__(
+        self,
+        sources: list[str] | None = None,
+        items: list[bytes | AdRecord] | None = None,
+        lines: list[int] | None = None,
+        versions: list[int] | None = None,
+    ) -> None:
+        self._items = items or []
+        self._sources = sources or []
+        self._lines = lines or []
+        self._versions = versions or []
+        if not len(self._items) == len(self._sources) == len(self._lines) == len(self._versions):
+            raise ValueError("AdBatch columns must have the same length")
         self._built: list[AdRecord] | None = None
-
-    def add_source(self, source: str) -> int:
-        """The index of `source` for `add_line`, adding it if it is new."""
-        if not self._sources or self._sources[-1] != source:
-            self._sources.append(source)
-        return len(self._sources) - 1
-
-    def add_line(self, raw: bytes, source: int, line: int, version: int) -> None:
-        """Add a line the fast path admitted (`source` from `add_source`)."""
-        self._items.append(raw)
-        self._where.append(source)
-        self._lines.append(line)
-        self._versions.append(version)
-        self._built = None
-
-    def add_record(self, record: AdRecord) -> None:
-        """Add a record the careful path built."""
-        self._items.append(record)
-        self._where.append(0)
-        self._lines.append(record.line)
-        self._versions.append(record.version)
-        self._built = None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -71,16 +57,16 @@ class AdBatch(Sequence[AdRecord]):
         """The records, built on first use (decoding the raw lines again)."""
         if self._built is None:
             self._built = [
-                _record(item, self._sources[where], line, version)
-                for item, where, line, version in zip(
-                    self._items, self._where, self._lines, self._versions, strict=True
+                _record(item, source, line, version)
+                for item, source, line, version in zip(
+                    self._items, self._sources, self._lines, self._versions, strict=True
                 )
             ]
         return self._built
 
     def __reduce__(self) -> tuple[Any, ...]:
-        state = (self._sources, self._items, self._where, self._lines, self._versions)
-        return (_restore, state)
+        # The same str object repeated in _sources pickles once, then as a memo reference.
+        return (AdBatch, (self._sources, self._items, self._lines, self._versions))
 
 
 def _record(item: bytes | AdRecord, source: str, line: int, version: int) -> AdRecord:
@@ -90,16 +76,3 @@ def _record(item: bytes | AdRecord, source: str, line: int, version: int) -> AdR
     ad = decode_wire(item)  # admitted by this very decoder, so it cannot fail here
     posted_at, _ = posted_at_of(ad.posted_at)
     return wire_record(ad, posted_at, source, line, version)
-
-
-def _restore(
-    sources: list[str],
-    items: list[bytes | AdRecord],
-    where: list[int],
-    lines: list[int],
-    versions: list[int],
-) -> AdBatch:
-    batch = AdBatch()
-    batch._sources, batch._items, batch._where = sources, items, where
-    batch._lines, batch._versions = lines, versions
-    return batch

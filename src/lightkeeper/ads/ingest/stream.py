@@ -16,6 +16,7 @@ from typing import Any
 from lightkeeper.ads.ingest.batch import AdBatch
 from lightkeeper.ads.ingest.dedup import DUPLICATE, Deduplicator, content_key
 from lightkeeper.ads.ingest.readers import (
+    LineBlock,
     OverLong,
     RawRow,
     decode_json_line,
@@ -89,10 +90,6 @@ class IngestBatch:
     rejections: list[Rejection]
 
 
-# A line the fast path admitted, left raw for `AdBatch`: (line bytes, line number, version).
-_RawLine = tuple[bytes, int, int]
-
-
 def ingest(paths: Iterable[Path], *, counts: IngestCounts) -> Iterator[IngestItem]:
     """Stream validated records and rejections from the input files, updating `counts`.
 
@@ -101,7 +98,16 @@ def ingest(paths: Iterable[Path], *, counts: IngestCounts) -> Iterator[IngestIte
     """
     dedup = Deduplicator()
     for path in paths:
-        yield from _admitted(path, dedup, counts, raw=False)  # type: ignore[misc]
+        if detect_format(path) != "jsonl":
+            yield from _careful_items(path, dedup, counts)
+            continue
+        items: list[IngestItem] = []
+        out = _Out(items, items)  # one list: records and rejections stay in input order
+        line_no = 0
+        for block in read_jsonl_blocks(path):
+            line_no = _admit_block(block, str(path), line_no, dedup, counts, out=out)
+            yield from items
+            items.clear()
 
 
 def ingest_batches(
@@ -111,116 +117,149 @@ def ingest_batches(
     to send to another: a line the fast path admits stays raw bytes until the batch is read
     (`AdBatch` decodes it again on first access, in whichever process that is).
 
-    Records and rejections keep input order within and across batches; a batch is also cut
-    when `batch_size` rejections have piled up, so a hostile file does not fill memory.
+    Records keep input order within and across batches, and so do rejections. A batch holds at
+    most `batch_size` rejections too, so a hostile file does not fill memory.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     dedup = Deduplicator()
-    batch = AdBatch()
-    rejections: list[Rejection] = []
+    out = _Out([], [], raw=True)
     for path in paths:
-        source = batch.add_source(str(path))
-        for item in _admitted(path, dedup, counts, raw=True):
-            if type(item) is tuple:
-                batch.add_line(item[0], source, item[1], item[2])
-            elif type(item) is Rejection:
-                rejections.append(item)
-            else:
-                batch.add_record(item)  # type: ignore[arg-type]
-            if len(batch) >= batch_size or len(rejections) >= batch_size:
-                yield IngestBatch(batch, rejections)
-                batch, rejections = AdBatch(), []
-                source = batch.add_source(str(path))
-    if len(batch) or rejections:
-        yield IngestBatch(batch, rejections)
+        source = str(path)
+        if detect_format(path) != "jsonl":
+            for item in _careful_items(path, dedup, counts):
+                out.add(item, source)
+                yield from out.full_batches(batch_size)
+            continue
+        line_no = 0
+        for block in read_jsonl_blocks(path):
+            line_no = _admit_block(block, source, line_no, dedup, counts, out=out)
+            yield from out.full_batches(batch_size)
+    yield from out.full_batches(batch_size, last=True)
 
 
-def _admitted(
-    path: Path, dedup: Deduplicator, counts: IngestCounts, *, raw: bool
-) -> Iterator[_RawLine | AdRecord | Rejection]:
-    """Records (raw lines of the fast path if `raw`) and rejections of one file, in order."""
-    if detect_format(path) != "jsonl":
-        for row in read_rows(path):
-            counts.lines += 1
-            item = _admit(row, dedup, counts)
-            if item is not None:
-                yield item
-        return
-    source = str(path)
-    line_no = 0
-    for block in read_jsonl_blocks(path):
-        if type(block) is list:
-            yield from _admitted_lines(block, source, line_no, dedup, counts, raw=raw)
-            line_no += len(block)
-        else:
-            assert isinstance(block, OverLong)
-            line_no += 1
-            counts.lines += 1
-            counts.quarantined += 1
-            head = block.head.decode("utf-8", "replace")
-            yield Rejection(source, line_no, block.reason(), head)
+@dataclass(slots=True)
+class _Out:
+    """Where the admitted records and the rejections of a block go.
+
+    With `raw`, a record the fast path admits goes in as its line's bytes, and every record
+    has its source, line number and version in the lists beside (the columns of `AdBatch`).
+    """
+
+    records: list[Any]
+    rejections: list[Any]
+    raw: bool = False
+    sources: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    versions: list[int] = field(default_factory=list)
+
+    def add(self, item: IngestItem, source: str) -> None:
+        """Add a record or rejection of the careful path."""
+        if type(item) is Rejection:
+            self.rejections.append(item)
+            return
+        assert isinstance(item, AdRecord)
+        self.records.append(item)
+        if self.raw:
+            self.sources.append(source)
+            self.lines.append(item.line)
+            self.versions.append(item.version)
+
+    def full_batches(self, size: int, *, last: bool = False) -> Iterator[IngestBatch]:
+        """Take out the batches that are full (and, if `last`, what is left)."""
+        while (
+            len(self.records) >= size
+            or len(self.rejections) >= size
+            or (last and (self.records or self.rejections))
+        ):
+            records = AdBatch(
+                self.sources[:size], self.records[:size], self.lines[:size], self.versions[:size]
+            )
+            batch = IngestBatch(records, self.rejections[:size])
+            for column in (self.records, self.rejections, self.sources, self.lines, self.versions):
+                del column[:size]
+            yield batch
 
 
-def _admitted_lines(
-    lines: list[bytes],
+def _careful_items(path: Path, dedup: Deduplicator, counts: IngestCounts) -> Iterator[IngestItem]:
+    for row in read_rows(path):
+        counts.lines += 1
+        item = _admit(row, dedup, counts)
+        if item is not None:
+            yield item
+
+
+def _admit_block(
+    block: LineBlock,
     source: str,
     line_no: int,
     dedup: Deduplicator,
     counts: IngestCounts,
     *,
-    raw: bool,
-) -> Iterator[_RawLine | AdRecord | Rejection]:
-    """The fast path over a block of lines (each with its newline, as in the file).
+    out: _Out,
+) -> int:
+    """Admit the lines of one block into `out`; returns the number of the block's last line.
 
-    The hot loop of ingest: locals only, and the counts of the fast path added once per block.
+    The hot loop of ingest: the fast path over each line (each with its newline, as in the
+    file), locals only, and the counts of the fast path added once per block.
     """
+    if type(block) is not list:
+        assert isinstance(block, OverLong)
+        counts.lines += 1
+        counts.quarantined += 1
+        head = block.head.decode("utf-8", "replace")
+        out.rejections.append(Rejection(source, line_no + 1, block.reason(), head))
+        return line_no + 1
     seen, version_of_key = dedup.seen, dedup.version_of_key
+    add_record, raw = out.records.append, out.raw
+    add_source, add_line, add_version = out.sources.append, out.lines.append, out.versions.append
     fast = duplicates = new_versions = 0
     # One search of the whole block is much cheaper than one per line.
-    nul_in_block = NUL_ESCAPE in b"".join(lines)
-    try:
-        for line in lines:
-            line_no += 1
-            try:  # msgspec would accept an escaped NUL: such a line takes the careful path
-                ad = None if nul_in_block and NUL_ESCAPE in line else decode_wire(line)
-            except DECODE_ERRORS:
+    nul_in_block = NUL_ESCAPE in b"".join(block)
+    for line in block:
+        line_no += 1
+        try:  # msgspec would accept an escaped NUL: such a line takes the careful path
+            ad = None if nul_in_block and NUL_ESCAPE in line else decode_wire(line)
+        except DECODE_ERRORS:
+            ad = None
+        if ad is not None:
+            title, body = ad.title, ad.body  # UNSET and None are both false
+            if not (ad.id.strip() and ((title and title.strip()) or (body and body.strip()))):
                 ad = None
-            if ad is not None:
-                title, body = ad.title, ad.body  # UNSET and None are both false
-                if not (ad.id.strip() and ((title and title.strip()) or (body and body.strip()))):
-                    ad = None
-            if ad is None:  # blank, broken or invalid: the careful path says which
-                if line.strip():
-                    counts.lines += 1
-                    item = _admit(decode_json_line(line, source, line_no), dedup, counts)
-                    if item is not None:
-                        yield item
+        if ad is None:  # blank, broken or invalid: the careful path says which
+            if line.strip():
+                counts.lines += 1
+                item = _admit(decode_json_line(line, source, line_no), dedup, counts)
+                if item is not None:
+                    out.add(item, source)
+            continue
+        fast += 1
+        ad_id, key = ad.id, hash(ad)
+        if ad_id not in seen:  # most ids come once
+            seen[ad_id] = key
+            version = 1
+        else:
+            version = version_of_key(ad_id, key)
+            if version == DUPLICATE:
+                duplicates += 1
                 continue
-            fast += 1
-            ad_id, key = ad.id, hash(ad)
-            if ad_id not in seen:  # most ids come once
-                seen[ad_id] = key
-                version = 1
-            else:
-                version = version_of_key(ad_id, key)
-                if version == DUPLICATE:
-                    duplicates += 1
-                    continue
-                if version > 1:
-                    new_versions += 1
-            posted_at, warning = posted_at_of(ad.posted_at)
-            if warning is not None:
-                counts.add_warning(source, line_no, warning)
-            if raw:
-                yield line, line_no, version
-            else:
-                yield wire_record(ad, posted_at, source, line_no, version)
-    finally:  # also when the consumer stops early
-        counts.lines += fast
-        counts.analysed += fast - duplicates
-        counts.duplicates += duplicates
-        counts.new_versions += new_versions
+            if version > 1:
+                new_versions += 1
+        posted_at, warning = posted_at_of(ad.posted_at)
+        if warning is not None:
+            counts.add_warning(source, line_no, warning)
+        if raw:
+            add_record(line)
+            add_source(source)
+            add_line(line_no)
+            add_version(version)
+        else:
+            add_record(wire_record(ad, posted_at, source, line_no, version))
+    counts.lines += fast
+    counts.analysed += fast - duplicates
+    counts.duplicates += duplicates
+    counts.new_versions += new_versions
+    return line_no
 
 
 def _admit(row: RawRow, dedup: Deduplicator, counts: IngestCounts) -> IngestItem | None:
