@@ -35,11 +35,6 @@ class _Desc:
     lengths: frozenset[int]
     pattern: re.Pattern[str]
 
-    def matches(self, nsn: str) -> bool:
-        if self.lengths and len(nsn) not in self.lengths:
-            return False
-        return self.pattern.fullmatch(nsn) is not None
-
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
@@ -146,16 +141,25 @@ def _is_valid(country_code: int, nsn: str) -> bool:
     if len(regions) == 1:
         rules = _rules_for(country_code, regions[0])
         return rules is not None and _has_known_type(rules, nsn)
-    for region in regions:
-        rules = _rules_for(country_code, region) if region != _NON_GEO_REGION else None
-        if region == _NON_GEO_REGION or rules is None:
-            continue  # phonenumbers skips regions without metadata
+    for rules in _shared_code_rules(country_code):
         if rules.leading_digits is not None:
             if rules.leading_digits.match(nsn):
                 return _has_known_type(rules, nsn)
         elif _has_known_type(rules, nsn):
             return True
     return False
+
+
+@lru_cache(maxsize=64)
+def _shared_code_rules(country_code: int) -> tuple[_Rules, ...]:
+    """The rules of the regions sharing a country code (NANP...), in `phonenumbers`' order, the
+    regions without metadata left out as it skips them."""
+    found: list[_Rules] = []
+    for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code, ()):
+        rules = _rules_for(country_code, region) if region != _NON_GEO_REGION else None
+        if rules is not None:
+            found.append(rules)
+    return tuple(found)
 
 
 def _has_known_type(rules: _Rules, nsn: str) -> bool:
