@@ -21,8 +21,10 @@ from lightkeeper.ads.ingest import (
     Rejection,
     ingest,
     ingest_batches,
+    read_rows,
     validate_row,
 )
+from lightkeeper.ads.ingest.checked import CheckedLines, check_blocks
 from lightkeeper.ads.ingest.dedup import content_digest, content_key, wire_digest
 from lightkeeper.ads.ingest.readers import (
     OverLong,
@@ -71,6 +73,22 @@ def careful_ingest(path: Path) -> Outcome:
             record = dataclasses.replace(record, version=len(versions))
         records.append(record)
     return records, rejections, dataclasses.asdict(counts)
+
+
+def careful_check(path: Path) -> CheckedLines:
+    """The reference for `check_blocks`: row by row, as the Dask engine used to read."""
+    out = CheckedLines()
+    for row in read_rows(path):
+        out.lines += 1
+        checked = validate_row(row.value, source=row.source, line=row.line)
+        reason = row.error or (checked.reason if checked.record is None else None)
+        if reason is not None or checked.record is None:
+            out.rejections.append(Rejection(row.source, row.line, reason or "", row.raw))
+            continue
+        out.records.append(checked.record)
+        out.warnings.append(list(checked.warnings))
+        out.digests.append(int.from_bytes(content_digest(row.value), "little"))
+    return out
 
 
 def fast_ingest(path: Path) -> Outcome:
@@ -188,6 +206,11 @@ def test_fast_path_matches_the_careful_path(
     expected = careful_ingest(path)
     assert fast_ingest(path) == expected
     assert batched_ingest(path, rng.choice([1, 3, 1000])) == expected
+    with path.open("rb") as fh:
+        checked = check_blocks(
+            jsonl_blocks(fh, block_bytes=rng.choice([64, 1 << 20])), source=str(path)
+        )
+    assert checked == careful_check(path)
 
 
 def test_the_synth_like_lines_take_the_fast_path() -> None:
@@ -314,3 +337,15 @@ def test_fast_records_are_ordinary_frozen_records() -> None:
         record.title = "changed"  # type: ignore[misc]
     assert dataclasses.replace(record, version=3).version == 3
     assert pickle.loads(pickle.dumps(record)) == expected
+
+
+def test_parquet_rejection_keeps_the_raw_row(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "ads.parquet"
+    pq.write_table(pa.table({"id": ["a", ""], "title": ["ok", "x" * 2000]}), path)
+    _, rejections, counts = fast_ingest(path)
+    (row,) = [r for r in read_rows(path) if r.line == 2]
+    assert [(r.line, r.reason, r.raw) for r in rejections] == [(2, "missing id", row.raw)]
+    assert row.raw.endswith("…") and counts["quarantined"] == 1

@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ BLOCK_BYTES = 1 << 18  # bytes read at a time from a JSONL file
 RAW_KEEP = 1000  # characters of a rejected line kept in the quarantine file
 CSV_LIST_SEPARATOR = "|"
 _CSV_LIST_FIELDS = frozenset({"images"})
+# What the "surrogateescape" error handler makes of a byte that is not UTF-8.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +55,16 @@ def detect_format(path: Path) -> str:
     )
 
 
-def read_rows(path: Path) -> Iterator[RawRow]:
-    """Stream the rows of one input file, whatever its format. Blank lines are skipped."""
+def read_rows(path: Path, *, raw_parquet: bool = True) -> Iterator[RawRow]:
+    """Stream the rows of one input file, whatever its format. Blank lines are skipped.
+
+    With `raw_parquet=False`, Parquet rows come without their `raw` text (it is the costliest
+    part of reading them): a caller that quarantines one makes it with `raw_of_value`.
+    """
     fmt = _checked_format(path)
     try:
         if fmt == "parquet":
-            yield from _read_parquet(path)
+            yield from _read_parquet(path, keep_raw=raw_parquet)
         else:
             with _open_binary(path) as fh:
                 yield from (_read_jsonl(fh, str(path)) if fmt == "jsonl" else _read_csv(fh, path))
@@ -223,7 +230,7 @@ def _csv_rows(reader: Any, source: str) -> Iterator[RawRow]:
 
 def _csv_row(header: list[str], cells: list[str], source: str, line_no: int) -> RawRow:
     joined = ",".join(cells)
-    if any(_has_surrogate(c) for c in cells):
+    if _ESCAPED_BYTE.search(joined):
         raw = _truncate(joined.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
         return RawRow(source, line_no, raw=raw, error="invalid UTF-8")
     raw = _truncate(joined)
@@ -242,11 +249,12 @@ def _csv_list(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(CSV_LIST_SEPARATOR) if part.strip()]
 
 
-def _has_surrogate(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+def raw_of_value(value: Any) -> str:
+    """The quarantine text of a decoded row (as a Parquet row's `raw`)."""
+    return _truncate(json.dumps(value, default=str, ensure_ascii=False))
 
 
-def _read_parquet(path: Path) -> Iterator[RawRow]:
+def _read_parquet(path: Path, *, keep_raw: bool = True) -> Iterator[RawRow]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -259,5 +267,4 @@ def _read_parquet(path: Path) -> Iterator[RawRow]:
     for batch in pf.iter_batches(batch_size=4096):
         for value in batch.to_pylist():
             row_no += 1
-            raw = _truncate(json.dumps(value, default=str, ensure_ascii=False))
-            yield RawRow(source, row_no, value=value, raw=raw)
+            yield RawRow(source, row_no, value=value, raw=raw_of_value(value) if keep_raw else "")

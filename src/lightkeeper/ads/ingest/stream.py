@@ -21,17 +21,12 @@ from lightkeeper.ads.ingest.readers import (
     RawRow,
     decode_json_line,
     detect_format,
+    raw_of_value,
     read_jsonl_blocks,
     read_rows,
 )
 from lightkeeper.ads.ingest.validate import validate_row
-from lightkeeper.ads.ingest.wire import (
-    DECODE_ERRORS,
-    NUL_ESCAPE,
-    decode_wire,
-    posted_at_of,
-    wire_record,
-)
+from lightkeeper.ads.ingest.wire import NUL_ESCAPE, admitted_wire, posted_at_of, wire_record
 from lightkeeper.ads.types import AdRecord
 
 MAX_WARNING_SAMPLES = 20
@@ -182,10 +177,13 @@ class _Out:
 
 
 def _careful_items(path: Path, dedup: Deduplicator, counts: IngestCounts) -> Iterator[IngestItem]:
-    for row in read_rows(path):
+    lazy_raw = detect_format(path) == "parquet"
+    for row in read_rows(path, raw_parquet=not lazy_raw):
         counts.lines += 1
         item = _admit(row, dedup, counts)
         if item is not None:
+            if lazy_raw and type(item) is Rejection:
+                item = replace(item, raw=raw_of_value(row.value))
             yield item
 
 
@@ -218,14 +216,7 @@ def _admit_block(
     nul_in_block = NUL_ESCAPE in b"".join(block)
     for line in block:
         line_no += 1
-        try:  # msgspec would accept an escaped NUL: such a line takes the careful path
-            ad = None if nul_in_block and NUL_ESCAPE in line else decode_wire(line)
-        except DECODE_ERRORS:
-            ad = None
-        if ad is not None:
-            title, body = ad.title, ad.body  # UNSET and None are both false
-            if not (ad.id.strip() and ((title and title.strip()) or (body and body.strip()))):
-                ad = None
+        ad = admitted_wire(line, nul_possible=nul_in_block)
         if ad is None:  # blank, broken or invalid: the careful path says which
             if line.strip():
                 counts.lines += 1

@@ -2,8 +2,8 @@
 
 `WireAd` is ad record v1 as msgspec sees it: the known fields with their types and limits, and
 no unknown field. A line it decodes is one `validate_row` would accept with the same values,
-provided the line holds no escaped NUL (`has_nul_escape`) and has an id and some text
-(`has_id_and_text`); anything else goes down the careful path, which gives the exact reason.
+provided the line holds no escaped NUL and has an id and some text (`admitted_wire` checks all
+three); anything else goes down the careful path, which gives the exact reason.
 Why the two agree: msgspec rejects what `json.loads` rejects on such lines (invalid UTF-8, lone
 surrogates, raw control characters, trailing data), keeps the last of repeated keys as
 `json.loads` does, and counts string lengths in characters as `len` does.
@@ -70,10 +70,22 @@ WIRE_FIELDS = frozenset(WireAd.__struct_fields__)
 decode_wire = msgspec.json.Decoder(WireAd).decode
 
 
-def has_id_and_text(ad: WireAd) -> bool:
-    """Whether the id is not blank and the title or the body is not blank."""
+def admitted_wire(line: bytes, *, nul_possible: bool = True) -> WireAd | None:
+    """The decoded line if the fast path admits it, else None (the careful path says why).
+
+    `nul_possible=False` skips the search for an escaped NUL, for a caller that searched the
+    whole block of lines at once and found none.
+    """
+    if nul_possible and NUL_ESCAPE in line:  # msgspec would accept it
+        return None
+    try:
+        ad = decode_wire(line)
+    except DECODE_ERRORS:
+        return None
     title, body = ad.title, ad.body  # UNSET and None are both false
-    return bool(ad.id.strip()) and bool((title and title.strip()) or (body and body.strip()))
+    if ad.id.strip() and ((title and title.strip()) or (body and body.strip())):
+        return ad
+    return None
 
 
 def posted_at_of(text: str | UnsetType | None) -> tuple[datetime | None, str | None]:
