@@ -39,6 +39,8 @@ from lightkeeper.ads.indicators.hits import (
     toggle_absent,
 )
 from lightkeeper.ads.indicators.patterns import fold_key, phrase_regexes
+from lightkeeper.ads.indicators.scan import find_matches
+from lightkeeper.ads.link.identifiers import distinct
 
 __all__ = ["ABSENT_EVIDENCE", "EVIDENCE_CHARS", "Found", "match_ads", "match_hits", "match_text"]
 CONTEXT_CHARS = 30
@@ -221,22 +223,10 @@ def _positions(indicators: Sequence[Indicator], order: dict[str, int]) -> list[i
 def _group_hits(lower: pa.Array, texts: pa.Array, group: _Group, order: dict[str, int]) -> Hits:
     """One combined regex over the lower-cased texts: the first match of each indicator in each
     row, with its snippet (quoting the original text where lower-casing kept its length)."""
-    marked = pc.replace_substring_regex(lower, group.regex, MARK + r"\0" + MARK)
-    changed = pc.fill_null(pc.not_equal(pc.binary_length(marked), pc.binary_length(lower)), False)
-    hit_rows = np.flatnonzero(np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool))
-    if not len(hit_rows):
+    found = find_matches(lower, group.regex)
+    if not len(found):
         return Hits.empty()
-    take = pa.array(hit_rows)
-    pieces = pc.split_pattern(marked.take(take), MARK)
-    flat = pc.list_flatten(pieces)
-    owner = np.asarray(pc.list_parent_indices(pieces), dtype=np.int64)
-    first_piece = np.asarray(pieces.offsets)[:-1]
-    lengths = np.asarray(pc.utf8_length(flat), dtype=np.int64)
-    begin = np.cumsum(lengths) - lengths
-    begin -= begin[first_piece][owner]  # where each piece starts in its row's text
-    # pieces alternate text, match, text, ..., text: matches sit at odd places
-    matches = np.flatnonzero((np.arange(len(flat)) - first_piece[owner]) % 2 == 1)
-    encoded = pc.dictionary_encode(flat.take(pa.array(matches)))
+    encoded = pc.dictionary_encode(found.texts)
     code_lists = [
         [order[c] for c in _cached_codes(m, group)] for m in encoded.dictionary.to_pylist()
     ]
@@ -244,22 +234,28 @@ def _group_hits(lower: pa.Array, texts: pa.Array, group: _Group, order: dict[str
     flat_codes = np.array([c for cl in code_lists for c in cl], dtype=np.int64)
     which = np.asarray(encoded.indices, dtype=np.int64)
     count = sizes[which]
-    match_of = np.repeat(np.arange(len(matches)), count)
+    match_of = np.repeat(np.arange(len(found)), count)
     within = np.arange(len(match_of)) - np.repeat(np.cumsum(count) - count, count)
     codes = flat_codes[(np.cumsum(sizes) - sizes)[which[match_of]] + within]
-    rows = owner[matches[match_of]]
+    rows = found.rows[match_of]
     # the first match of each (row, indicator), in text order
     width = len(order) + 1
     _, first = np.unique(rows * width + codes, return_index=True)
-    rows, codes, piece = rows[first], codes[first], matches[match_of[first]]
+    rows, codes, match = rows[first], codes[first], match_of[first]
+    quoting = distinct(rows)
+    take = pa.array(quoting)
     same = pc.equal(pc.utf8_length(lower.take(take)), pc.utf8_length(texts.take(take)))
     quoted = pc.if_else(same, texts.take(take), lower.take(take)).to_pylist()
-    starts, ends = begin[piece].tolist(), (begin[piece] + lengths[piece]).tolist()
     evidence = [
-        evidence_snippet(quoted[r], s, e)
-        for r, s, e in zip(rows.tolist(), starts, ends, strict=True)
+        evidence_snippet(quoted[q], s, e)
+        for q, s, e in zip(
+            np.searchsorted(quoting, rows).tolist(),
+            found.starts[match].tolist(),
+            found.ends[match].tolist(),
+            strict=True,
+        )
     ]
-    return Hits(hit_rows[rows], codes, evidence)
+    return Hits(rows, codes, evidence)
 
 
 def _cached_codes(matched: str, group: _Group) -> tuple[str, ...]:
