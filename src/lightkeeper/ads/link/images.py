@@ -115,11 +115,12 @@ def near_pairs(hashes: UInt64Array, *, max_distance: int) -> Int64Array:
     for shift, width in band_layout(bands):
         keys = ((hashes >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
         index = _BandIndex(keys, width)
+        ordered = hashes[index.order]  # candidates are checked in sorted order: near-sequential
         for flip in _flip_masks(width, radius):
             for left, right in index.matches(flip):
-                close = np.bitwise_count(hashes[left] ^ hashes[right]) <= max_distance
+                close = np.bitwise_count(ordered[left] ^ ordered[right]) <= max_distance
                 if close.any():
-                    i, j = left[close], right[close]
+                    i, j = index.order[left[close]], index.order[right[close]]
                     # one int64 key per pair (i < j): deduplicated and sorted in one pass below
                     found.append(np.minimum(i, j) * n + np.maximum(i, j))
     if not found:
@@ -147,7 +148,8 @@ class _BandIndex:
             self.starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
     def matches(self, flip: int) -> Iterator[tuple[Int64Array, Int64Array]]:
-        """Pairs (i, j) of positions whose keys differ by exactly `flip`, each pair once.
+        """Pairs (i, j) of sorted positions (`order[i]` is the hash) whose keys differ by
+        exactly `flip`, each pair once.
 
         Yields them in chunks of at most about `_CHUNK_PAIRS` pairs, so memory stays bounded
         even when many hashes share a band value.
@@ -189,7 +191,7 @@ class _BandIndex:
         if not flip:
             keep = left < right
             left, right = left[keep], right[keep]
-        return self.order[left], self.order[right]
+        return left, right
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,16 +214,20 @@ def image_clusters(hash_occ: Occurrences, *, max_distance: int) -> ImageClusters
     index = np.flatnonzero(valid)
     pairs = index[near_pairs(hashes[valid], max_distance=max_distance)]
     labels = connected_components(pairs, hash_occ.n_values)
-    names = np.asarray(hash_occ.values.to_numpy(zero_copy_only=False), dtype=object)
-    representatives = pa.array(_smallest_per_label(labels, names), pa.string())
+    representatives = _smallest_per_label(labels, hash_occ.values.cast(pa.string()))
     occurrences = occurrences_from_codes(
         "image", hash_occ.rows, labels[hash_occ.codes], representatives
     )
     return ImageClusters(occurrences, hash_occ.values, labels)
 
 
-def _smallest_per_label(labels: Int64Array, names: npt.NDArray[np.object_]) -> list[str]:
-    order = np.lexsort((names.astype(str), labels))
+def _smallest_per_label(labels: Int64Array, names: pa.Array) -> pa.Array:
+    """The smallest of the (distinct) `names` of each label 0..max, in code-point order.
+
+    Ranked by Arrow and sorted as integers: no Python string per hash.
+    """
+    rank = np.asarray(pc.rank(names, sort_keys="ascending", tiebreaker="first"), dtype=np.int64)
+    order = np.lexsort((rank, labels))
     first = np.ones(len(order), dtype=bool)
     first[1:] = labels[order][1:] != labels[order][:-1]
-    return [str(v) for v in names[order][first]]
+    return names.take(pa.array(order[first], pa.int64()))
