@@ -4,10 +4,12 @@ Readers stream raw rows (`RawRow`) from JSONL, JSONL.gz, CSV and Parquet; `valid
 raw row into an `AdRecord` or a rejection reason; `Deduplicator` sorts repeated ids into
 duplicates and new versions. `ingest` chains them and keeps the accounting; `ingest_batches`
 does the same in batches that are cheap to hand to worker processes. Well-formed JSONL lines
-take a fast path (`wire`) that gives the same records and accounting as the careful one.
+take a fast path (`wire`) that gives the same records and accounting as the careful one;
+`check_blocks` is that fast path without the duplicate check, for the Dask engine.
 """
 
 from lightkeeper.ads.ingest.batch import AdBatch
+from lightkeeper.ads.ingest.checked import CheckedLines, check_blocks
 from lightkeeper.ads.ingest.dedup import Deduplicator
 from lightkeeper.ads.ingest.readers import RawRow, detect_format, read_rows
 from lightkeeper.ads.ingest.stream import (
@@ -22,6 +24,7 @@ from lightkeeper.ads.ingest.validate import Validated, validate_row
 
 __all__ = [
     "AdBatch",
+    "CheckedLines",
     "Deduplicator",
     "IngestBatch",
     "IngestCounts",
@@ -29,6 +32,7 @@ __all__ = [
     "RawRow",
     "Rejection",
     "Validated",
+    "check_blocks",
     "detect_format",
     "ingest",
     "ingest_batches",

@@ -89,7 +89,8 @@ def ingest(paths: Iterable[Path], *, counts: IngestCounts) -> Iterator[IngestIte
     """Stream validated records and rejections from the input files, updating `counts`.
 
     Duplicates (same id, same content) are counted and skipped; a repeated id with different
-    content is yielded as a new version (version 2, 3, ...).
+    content is yielded as a new version (version 2, 3, ...). A JSONL file is read a block
+    (`readers.BLOCK_BYTES`) at a time, and `counts` take in a block before its items come out.
     """
     dedup = Deduplicator()
     for path in paths:
