@@ -90,7 +90,7 @@ def run_corpus_stages(
     templates = _timed(
         timings,
         "templates",
-        lambda: cluster_templates(_read(source, TEMPLATE_COLUMNS), engine=engine),
+        lambda: cluster_templates(_read_contiguous(source, TEMPLATE_COLUMNS), engine=engine),
     )
     link, networks, network_ids = _structure_stages(
         source, names, templates, options=options, catalogue=catalogue, timings=timings
@@ -122,7 +122,7 @@ def _structure_stages(
 ) -> tuple[LinkResult, pa.Table, pa.Array]:
     """Link, networks and network risk over the columns they read (no text, no reasons)."""
     t0 = time.perf_counter()
-    structure = _read(source, [n for n in names if n not in _NOT_FOR_STRUCTURE])
+    structure = _read_contiguous(source, [n for n in names if n not in _NOT_FOR_STRUCTURE])
     timings.add("read_ads", t0)
     link = _timed(
         timings, "link", lambda: link_ads(structure, templates.template_ids, config=options.link)
@@ -135,7 +135,7 @@ def _structure_stages(
     network_ids = pa.array(link.network_ids, pa.string())
     ads = structure.append_column("network_id", network_ids)
     t0 = time.perf_counter()
-    ads = ads.append_column("risk_reasons", _read(source, ["risk_reasons"]).column(0))
+    ads = ads.append_column("risk_reasons", _read_contiguous(source, ["risk_reasons"]).column(0))
     networks = _scored_networks(ads, networks, catalogue)
     timings.add("risk", t0)
     return link, networks, network_ids
@@ -183,6 +183,19 @@ def _corpus_summary(
 
 def _read(path: Path, columns: Sequence[str]) -> pa.Table:
     return pq.read_table(path, columns=list(columns))
+
+
+# Arrow string arrays hold at most 2 GiB of text in one chunk.
+_MAX_CONTIGUOUS_BYTES = 1 << 30
+
+
+def _read_contiguous(path: Path, columns: Sequence[str]) -> pa.Table:
+    """The columns with each in one chunk where it fits: taking scattered rows from a column of
+    many chunks (one per row group) costs a pass over all of them, every time."""
+    table = _read(path, columns)
+    if table.nbytes > _MAX_CONTIGUOUS_BYTES:
+        return table
+    return table.combine_chunks()
 
 
 def _scored_networks(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) -> pa.Table:
