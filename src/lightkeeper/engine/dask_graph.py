@@ -26,6 +26,8 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components as _scipy_components
 
+from lightkeeper.engine.arrays import distinct
+
 if TYPE_CHECKING:
     from lightkeeper.engine.dask import DaskEngine
 
@@ -68,7 +70,7 @@ def unique_edges(edges: I64) -> I64:
         return np.zeros((0, 2), dtype=np.int64)
     if edges.min() >= 0 and edges.max() < _PACKABLE:
         # One int64 key per pair sorts far faster than np.unique over rows.
-        keys = np.unique((edges[:, 0] << np.int64(32)) | edges[:, 1])
+        keys = distinct((edges[:, 0] << np.int64(32)) | edges[:, 1])
         return np.stack([keys >> np.int64(32), keys & np.int64(_PACKABLE - 1)], axis=1)
     order = np.lexsort((edges[:, 1], edges[:, 0]))
     edges = edges[order]
@@ -81,7 +83,7 @@ def contracted(edges: I64) -> I64:
     edges = unique_edges(np.asarray(edges, dtype=np.int64).reshape(-1, 2))
     if not len(edges):
         return edges
-    nodes = np.unique(edges)
+    nodes = distinct(edges)
     dense = np.searchsorted(nodes, edges)
     ones = np.ones(len(dense), dtype=np.int8)
     matrix = coo_matrix((ones, (dense[:, 0], dense[:, 1])), shape=(len(nodes), len(nodes)))
@@ -148,7 +150,7 @@ def _combined_fingerprint(parts: list[tuple[int, int]]) -> tuple[int, int]:
 
 
 def _label_split(edges: I64, n_out: int) -> list[I64]:
-    roots = np.unique(edges[:, 1])
+    roots = distinct(edges[:, 1])
     labels = np.concatenate([edges, np.stack([roots, roots], axis=1)])
     return split_by(labels, node_partition(labels[:, 0], n_out), n_out)
 

@@ -39,6 +39,7 @@ from lightkeeper.ads.distributed.parts import (
 )
 from lightkeeper.ads.templates.boilerplate import Boilerplate, BoilerplateOptions, learn_boilerplate
 from lightkeeper.ads.templates.shingles import mix64, tokenise
+from lightkeeper.engine.arrays import distinct
 from lightkeeper.errors import ConfigError
 
 F64 = npt.NDArray[np.float64]
@@ -92,7 +93,7 @@ def seed_hashes(options: BoilerplateOptions) -> U64:
     if not options.seed_sentences:
         return np.zeros(0, dtype=np.uint64)
     found = tokenise(pa.array(list(options.seed_sentences), pa.string())).sentence_hash
-    return np.unique(found[found != 0])
+    return distinct(found[found != 0])
 
 
 def sentence_pairs(sentence_ad: I64, sentence_hash: U64, ad_keys: U64, first_row: int) -> pa.Table:
@@ -145,7 +146,7 @@ def sentence_group(pieces: list[pa.Table], *, options: BoilerplateOptions) -> Se
 
 def ad_requests(group: SentenceGroup, reducer: int) -> pa.Table:
     """The sampled ads a reducer needs, as (row, reducer)."""
-    rows = np.unique(group.entry_row)
+    rows = distinct(group.entry_row)
     return pa.table(
         {"row": pa.array(rows, pa.int64()), "reducer": pa.array(np.full(len(rows), reducer))},
         schema=REQUESTS_SCHEMA,
@@ -263,7 +264,7 @@ def _copies(
 ) -> tuple[I64, U64, U64, U64]:
     """(sentence owner, hash, shape) of copies of the subjects' sampled ads, and ad keys."""
     entries = np.isin(group.sentences.entry_hash, subjects)
-    ads = np.searchsorted(group.rows, np.unique(group.sentences.entry_row[entries]))
+    ads = np.searchsorted(group.rows, distinct(group.sentences.entry_row[entries]))
     lengths = group.offsets[ads + 1] - group.offsets[ads]
     picked = _ranges(group.offsets[ads], lengths)
     owner = np.repeat(np.arange(len(ads), dtype=np.int64), lengths)
@@ -303,7 +304,7 @@ def learned_boilerplate(
     """The `Boilerplate` of the corpus from the last round's flags and the seed sentences."""
     shares = dict(zip(flagged.tolist(), related.tolist(), strict=True))
     present_seeds = [s for s in seeds.tolist() if s in counts]
-    hashes = np.unique(np.r_[flagged, np.array(present_seeds, np.uint64)]).astype(np.uint64)
+    hashes = distinct(np.r_[flagged, np.array(present_seeds, np.uint64)]).astype(np.uint64)
     return Boilerplate(
         hashes=hashes,
         ad_counts=np.array([counts[h] for h in hashes.tolist()], dtype=np.int64),

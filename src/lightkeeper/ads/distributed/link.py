@@ -44,6 +44,7 @@ from lightkeeper.ads.link.images import image_clusters
 from lightkeeper.ads.link.link import NETWORK_PREFIX
 from lightkeeper.ads.templates.cluster import member_ids
 from lightkeeper.ads.templates.shingles import string_hashes
+from lightkeeper.engine.arrays import distinct
 from lightkeeper.engine.dask_graph import split_by
 
 OCC_SCHEMA = pa.schema([("kind", pa.string()), ("value", pa.string()), ("row", pa.int64())])
@@ -266,7 +267,7 @@ def special_rows(group: ValueGroup) -> I64:
     """The rows carrying a candidate or a listed value (distinct)."""
     rows = numbers(group.occurrences, "row", np.int64)
     picked = np.repeat(group.special, group.count)
-    return np.unique(rows[picked])
+    return distinct(rows[picked])
 
 
 def star_edges_of(group: ValueGroup, linking: np.ndarray) -> I64:
@@ -290,7 +291,7 @@ def split_rows_home(rows: I64, n_out: int, *, offsets: list[int]) -> list[I64]:
 
 def unique_rows(pieces: list[I64]) -> I64:
     """The distinct rows that reached one partition."""
-    return np.unique(np.concatenate(pieces)) if pieces else np.zeros(0, np.int64)
+    return distinct(np.concatenate(pieces)) if pieces else np.zeros(0, np.int64)
 
 
 # -- the reduced corpus of the hub decision -----------------------------------------------

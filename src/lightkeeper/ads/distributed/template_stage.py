@@ -15,6 +15,7 @@ from lightkeeper.ads.distributed import templates as tp
 from lightkeeper.ads.distributed.parts import U64, home_of
 from lightkeeper.ads.templates.boilerplate import Boilerplate
 from lightkeeper.ads.templates.cluster import MAX_BOILERPLATE_LISTED, TemplateOptions, member_ids
+from lightkeeper.engine.arrays import distinct
 from lightkeeper.engine.dask import DaskEngine
 
 
@@ -102,8 +103,8 @@ def learn_boilerplate_dask(
         shared = engine.scatter(excluded)
         rounds = engine.map(bp.round_flags, samples, [shared] * n, name="bp-round", options=opts)
         flagged, related = bp.merge_flags(engine.gather(rounds))
-        excluded = np.unique(np.r_[seeds, flagged]).astype(np.uint64)
-    wanted = engine.scatter(np.unique(np.r_[seeds, flagged]).astype(np.uint64))
+        excluded = distinct(np.r_[seeds, flagged]).astype(np.uint64)
+    wanted = engine.scatter(distinct(np.r_[seeds, flagged]).astype(np.uint64))
     found = engine.gather(engine.map(bp.final_counts, groups, [wanted] * n, name="bp-counts"))
     counts = {
         h: c for hashes, cs in found for h, c in zip(hashes.tolist(), cs.tolist(), strict=True)

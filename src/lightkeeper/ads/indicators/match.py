@@ -40,7 +40,7 @@ from lightkeeper.ads.indicators.hits import (
 )
 from lightkeeper.ads.indicators.patterns import fold_key, phrase_regexes
 from lightkeeper.ads.indicators.scan import find_matches
-from lightkeeper.ads.link.identifiers import distinct
+from lightkeeper.engine.arrays import distinct
 
 __all__ = ["ABSENT_EVIDENCE", "EVIDENCE_CHARS", "Found", "match_ads", "match_hits", "match_text"]
 CONTEXT_CHARS = 30

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from lightkeeper.ads.indicators.catalogue import Catalogue, Indicator
 from lightkeeper.ads.indicators.match import Found
-from lightkeeper.ads.link.identifiers import distinct
+from lightkeeper.engine.arrays import distinct
 
 HOURLY_FACTOR = {"hour": 1.0, "half_hour": 2.0, "15min": 4.0}
 US_PER_DAY = 86_400 * 1_000_000

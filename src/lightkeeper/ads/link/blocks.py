@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from lightkeeper.ads.link.identifiers import Int64Array, distinct
+from lightkeeper.ads.link.identifiers import Int64Array
+from lightkeeper.engine.arrays import distinct
 
 
 def unique_pairs(left: Int64Array, right: Int64Array) -> Int64Array:

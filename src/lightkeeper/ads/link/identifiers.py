@@ -40,17 +40,6 @@ class Occurrences:
         return np.bincount(self.codes, minlength=self.n_values).astype(np.int64)
 
 
-def distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """The distinct values, sorted: `np.unique(values)`, without the hash table numpy 2.x
-    builds for a bare `np.unique` of a large integer array (many times slower than sorting)."""
-    ordered: npt.NDArray[np.int64] = np.sort(values)
-    if not len(ordered):
-        return ordered
-    fresh = np.ones(len(ordered), dtype=bool)
-    fresh[1:] = ordered[1:] != ordered[:-1]
-    return ordered[fresh]
-
-
 def list_occurrences(column: pa.ChunkedArray | pa.Array, kind: str) -> Occurrences:
     """Occurrences of the values of a list<string> column (nulls and empty strings skipped)."""
     array = _combined(column)

@@ -21,12 +21,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lightkeeper.ads.link.identifiers import (
-    Int64Array,
-    Occurrences,
-    distinct,
-    occurrences_from_codes,
-)
+from lightkeeper.ads.link.identifiers import Int64Array, Occurrences, occurrences_from_codes
+from lightkeeper.engine.arrays import distinct
 from lightkeeper.engine.graph import connected_components
 
 HASH_BITS = 64

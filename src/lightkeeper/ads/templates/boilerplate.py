@@ -28,6 +28,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from lightkeeper.ads.templates.shingles import I64, U64, mix64, sorted_unique, tokenise
+from lightkeeper.engine.arrays import distinct
 
 F64 = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -120,7 +121,7 @@ def _incidence(sentence_ad: I64, sentence_hash: U64, shape: U64, n_ads: int) -> 
     # Written to hold few corpus-sized arrays at once (this runs on every sentence).
     present = np.flatnonzero(sentence_hash != 0)
     hashes = sentence_hash[present]
-    uniques = np.unique(hashes)
+    uniques = distinct(hashes)
     width = np.int64(max(1, len(uniques)))
     code = sentence_ad[present] * width + np.searchsorted(uniques, hashes).astype(np.int64)
     del hashes
