@@ -92,6 +92,7 @@ def run_corpus_stages(
         "templates",
         lambda: cluster_templates(_read_contiguous(source, TEMPLATE_COLUMNS), engine=engine),
     )
+    release_memory()
     link, networks, network_ids = _structure_stages(
         source, names, templates, options=options, catalogue=catalogue, timings=timings
     )
@@ -195,7 +196,16 @@ def _read_contiguous(path: Path, columns: Sequence[str]) -> pa.Table:
     table = _read(path, columns)
     if table.nbytes > _MAX_CONTIGUOUS_BYTES:
         return table
-    return table.combine_chunks()
+    combined = table.combine_chunks()
+    del table
+    release_memory()
+    return combined
+
+
+def release_memory() -> None:
+    """Hand the memory Arrow's pool holds but no longer uses back to the system (the pool keeps
+    freed pages for reuse; after a read-and-combine that is as much as the table itself)."""
+    pa.default_memory_pool().release_unused()
 
 
 def _scored_networks(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) -> pa.Table:

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lightkeeper import __version__
-from lightkeeper.ads.corpus import CorpusOptions, run_corpus_stages
+from lightkeeper.ads.corpus import CorpusOptions, release_memory, run_corpus_stages
 from lightkeeper.ads.extract.ad import DEFAULT_REGION, extract_ad
 from lightkeeper.ads.extract.places import build_place_index
 from lightkeeper.ads.indicators import AD_SCORES_SCHEMA, Catalogue, load_catalogue, score_ads
@@ -140,6 +140,7 @@ def analyze(
         except OSError as e:
             raise OutputError(f"{out_dir}: cannot write results: {e.strerror or e}") from e
         memory: dict[str, float | None] = {"per_ad": peak_rss_mb()}
+        release_memory()
         corpus = run_corpus_stages(out_dir, options=options.corpus, engine=engine)
     tally.timings.update(corpus.pop("corpus_stages_seconds"))
     memory.update(corpus.pop("corpus_stages_peak_rss_mb"))
