@@ -80,7 +80,7 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> dict[str, Any]:
 
 # Where each stage runs: the per-ad stages' seconds are summed over the workers.
 _WHERE = {"extract": "workers", "indicators": "workers", "templates": "all"}
-_ORDER = ("ingest", "extract", "indicators", "write", "read_ads", "templates", "link", "networks")
+_ORDER = ("ingest", "extract", "indicators", "read_ads", "templates", "link", "networks", "risk")
 
 
 def stage_table(run: dict[str, Any]) -> str:
@@ -99,7 +99,27 @@ def stage_table(run: dict[str, Any]) -> str:
         peak_text = f"{peak:,.0f} MB" if peak else "-"
         where = _WHERE.get(stage, "main")
         rows.append(f"    {stage:<16}{where:<9}{seconds:>9.1f}{rate:>11}{peak_text:>15}")
+    per_ad = peaks.get("per_ad")
+    if per_ad:
+        rows.append(f"    peak RSS of the main process after the per-ad stages: {per_ad:,.0f} MB")
     return "\n".join(rows)
+
+
+def report(figures: dict[str, Any]) -> str:
+    """The printed form of the figures (also what `make bench` copies into the README)."""
+    lines: list[str] = []
+    for size, r in figures["runs"].items():
+        lines.append(
+            f"{int(size):>9,} ads: {r['seconds']:>8.1f} s, {r['ads_per_second']:>8,.0f} ads/s, "
+            f"{r['ratio_to_floor']:.1f}x floor ({r['floor_seconds']:.1f} s), "
+            f"peak RSS main {r['peak_rss_main_mb']:.0f} MB, "
+            f"largest worker {r['peak_rss_worker_mb']:.0f} MB"
+        )
+        lines.append(stage_table(r))
+    if "growth" in figures:
+        g = figures["growth"]
+        lines.append(f"growth: {g['ads_ratio']}x the ads took {g['time_ratio']}x the time")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -107,17 +127,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     args = parser.parse_args()
     figures = run(tuple(int(s) for s in args.sizes.split(",")))
-    for size, r in figures["runs"].items():
-        print(
-            f"{int(size):>9,} ads: {r['seconds']:>8.1f} s, {r['ads_per_second']:>8,.0f} ads/s, "
-            f"{r['ratio_to_floor']:.1f}x floor ({r['floor_seconds']:.1f} s), "
-            f"peak RSS main {r['peak_rss_main_mb']:.0f} MB, "
-            f"largest worker {r['peak_rss_worker_mb']:.0f} MB"
-        )
-        print(stage_table(r))
-    if "growth" in figures:
-        g = figures["growth"]
-        print(f"growth: {g['ads_ratio']}x the ads took {g['time_ratio']}x the time")
+    print(report(figures))
 
 
 if __name__ == "__main__":
