@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 from lightkeeper.ads.ids import canonical_id
 from lightkeeper.ads.templates.align import Member, build_template, masked_form
 from lightkeeper.ads.templates.boilerplate import Boilerplate, BoilerplateOptions, learn_boilerplate
-from lightkeeper.ads.templates.lsh import signature_pairs
+from lightkeeper.ads.templates.lsh import signature_pair_codes, signature_pairs
 from lightkeeper.ads.templates.minhash import Method, estimated_similarity, minhash_signatures
 from lightkeeper.ads.templates.shingles import (
     I64,
@@ -492,10 +492,24 @@ def _labels(
     for part in run.map_batches(_sign, _sign_batches(features, boiler, opts, batch_rows)):
         sig[at : at + len(part)] = part
         at += len(part)
-    left, right = signature_pairs(sig, bands=opts.bands)
-    similar = estimated_similarity(sig, left, right) >= opts.threshold
+    edges = similar_pairs(sig, opts)
     del sig
-    return clusters_of(np.stack([left[similar], right[similar]], axis=1), n)
+    return clusters_of(edges, n)
+
+
+def similar_pairs(sig: U32, opts: TemplateOptions, *, chunk: int = 1 << 20) -> I64:
+    """The candidate pairs of `sig` whose estimated similarity reaches the threshold, as an
+    (E, 2) array; candidates are read in chunks, so only one chunk's rows and similarities
+    are held beside the candidates (at a million ads they number tens of millions)."""
+    rows = sig.shape[0]
+    codes = signature_pair_codes(sig, bands=opts.bands)
+    kept: list[I64] = []
+    for lo in range(0, len(codes), chunk):
+        part = codes[lo : lo + chunk]
+        left, right = part // rows, part % rows
+        kept.append(part[estimated_similarity(sig, left, right) >= opts.threshold])
+    similar = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
+    return np.stack([similar // rows, similar % rows], axis=1)
 
 
 def template_labels(corpus: Corpus, boiler: Boilerplate, n: int, opts: TemplateOptions) -> I64:

@@ -75,15 +75,36 @@ def signature_pairs(sig: U32, *, bands: int, merge_every: int = 8) -> tuple[I64,
     `merge_every` bands, so memory stays near one band's worth (a pair recurs in most bands).
     """
     rows = sig.shape[0]
+    merged = signature_pair_codes(sig, bands=bands, merge_every=merge_every)
+    return merged // rows, merged % rows
+
+
+def signature_pair_codes(sig: U32, *, bands: int, merge_every: int = 8) -> I64:
+    """The pairs of `signature_pairs` as sorted codes ``left * rows + right`` (one int64 a pair,
+    for callers that read them in chunks)."""
+    rows = sig.shape[0]
     merged = np.zeros(0, dtype=np.int64)
     pending: list[I64] = []
     for band in range(bands):
         keys, usable = band_key(sig, band, bands=bands)
         pending.append(_band_codes(keys, usable, rows))
         if len(pending) >= merge_every or band == bands - 1:
-            merged = sorted_unique(np.concatenate([merged, *pending]))
+            merged = _union(merged, sorted_unique(np.concatenate(pending)))
             pending = []
-    return merged // rows, merged % rows
+    return merged
+
+
+def _union(merged: I64, new: I64) -> I64:
+    """The sorted union of two sorted arrays of distinct codes, sorted in place, so at most the
+    old and the new union are held (a sort of their concatenation holds three times that)."""
+    if len(merged) and len(new):
+        at = np.minimum(np.searchsorted(merged, new), len(merged) - 1)
+        new = new[merged[at] != new]
+    if not len(new):
+        return merged
+    out = np.concatenate([merged, new])
+    out.sort()
+    return out
 
 
 def _band_codes(band_key: U64, usable: npt.NDArray[np.bool_], rows: int) -> I64:
