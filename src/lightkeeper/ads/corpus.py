@@ -20,7 +20,6 @@ from lightkeeper.ads.indicators import Catalogue, load_catalogue, score_ads, sco
 from lightkeeper.ads.indicators.combine import with_network_context
 from lightkeeper.ads.link.config import LinkConfig
 from lightkeeper.ads.link.link import LinkResult, link_ads
-from lightkeeper.ads.link.personas import ad_personas
 from lightkeeper.ads.networks import summarise_networks
 from lightkeeper.ads.templates.cluster import Engine, TemplateResult, cluster_templates
 from lightkeeper.engine.memory import peak_rss_mb
@@ -83,10 +82,6 @@ def run_corpus_stages(
     source = out_dir / "ads.parquet"
     catalogue = _timed(timings, "load_catalogue", lambda: load_catalogue(options.catalogue_path))
     names = pq.read_schema(source).names
-    if "personas" not in names or "risk_score" not in names:  # not from the per-ad stage
-        return _run_whole(
-            out_dir, options=options, catalogue=catalogue, timings=timings, engine=engine
-        )
     templates = _timed(
         timings,
         "templates",
@@ -140,34 +135,6 @@ def _structure_stages(
     networks = _scored_networks(ads, networks, catalogue)
     timings.add("risk", t0)
     return link, networks, network_ids
-
-
-def _run_whole(
-    out_dir: Path,
-    *,
-    options: CorpusOptions,
-    catalogue: Catalogue,
-    timings: _Stages,
-    engine: Engine | None,
-) -> dict[str, Any]:
-    """The corpus stages over the whole table in memory (ads.parquet not from the per-ad stage)."""
-    ads = _timed(timings, "read_ads", lambda: pq.read_table(out_dir / "ads.parquet"))
-    templates = _timed(timings, "templates", lambda: cluster_templates(ads, engine=engine))
-    link = _timed(
-        timings, "link", lambda: link_ads(ads, templates.template_ids, config=options.link)
-    )
-    networks = _timed(
-        timings,
-        "networks",
-        lambda: summarise_networks(ads, link.network_ids, templates.template_ids, link),
-    )
-    ads = ads.append_column("template_id", pa.array(templates.template_ids, pa.string()))
-    ads = ads.append_column("network_id", pa.array(link.network_ids, pa.string()))
-    if "personas" not in ads.column_names:  # the per-ad stage normally found them
-        ads = _timed(timings, "personas", lambda: ads.append_column("personas", ad_personas(ads)))
-    ads, networks = _timed(timings, "risk", lambda: score_corpus(ads, networks, catalogue))
-    _timed(timings, "write", lambda: _write(out_dir, ads, networks, templates.templates))
-    return _corpus_summary(timings, templates, networks, link)
 
 
 def _corpus_summary(
@@ -246,7 +213,7 @@ def _write_streamed(
         if writer is not None:
             writer.close()
     tmp.replace(source)
-    _write(out_dir, None, networks, templates)
+    _write(out_dir, networks, templates)
 
 
 def score_corpus(
@@ -268,10 +235,8 @@ def score_corpus(
     return with_network_context(ads, networks, catalogue=catalogue), networks
 
 
-def _write(out_dir: Path, ads: pa.Table | None, networks: pa.Table, templates: pa.Table) -> None:
-    for name, table in (("ads", ads), ("networks", networks), ("templates", templates)):
-        if table is None:
-            continue
+def _write(out_dir: Path, networks: pa.Table, templates: pa.Table) -> None:
+    for name, table in (("networks", networks), ("templates", templates)):
         tmp = out_dir / f"{name}.parquet.tmp"
         pq.write_table(table, tmp, compression="zstd")
         tmp.replace(out_dir / f"{name}.parquet")
