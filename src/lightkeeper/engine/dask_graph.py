@@ -26,7 +26,7 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components as _scipy_components
 
-from lightkeeper.engine.arrays import distinct
+from lightkeeper.engine.arrays import distinct, mix64
 
 if TYPE_CHECKING:
     from lightkeeper.engine.dask import DaskEngine
@@ -34,21 +34,12 @@ if TYPE_CHECKING:
 I64 = npt.NDArray[np.int64]
 MAX_ROUNDS = 100
 _PACKABLE = 1 << 31
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 def mixed(values: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
-    """The splitmix64 finaliser of integer values: a hash that is the same in every process."""
-    x = np.asarray(values).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        x = x ^ (x >> np.uint64(30))
-        x = x * _MIX1
-        x ^= x >> np.uint64(27)
-        x = x * _MIX2
-        x ^= x >> np.uint64(31)
-    return np.asarray(x, dtype=np.uint64)
+    """`mix64` of integer values of any integer type."""
+    return mix64(np.asarray(values).astype(np.uint64))
 
 
 def node_partition(nodes: I64, n: int) -> I64:

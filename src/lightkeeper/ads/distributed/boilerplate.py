@@ -38,8 +38,8 @@ from lightkeeper.ads.distributed.parts import (
     split_table,
 )
 from lightkeeper.ads.templates.boilerplate import Boilerplate, BoilerplateOptions, learn_boilerplate
-from lightkeeper.ads.templates.shingles import mix64, tokenise
-from lightkeeper.engine.arrays import distinct
+from lightkeeper.ads.templates.shingles import tokenise
+from lightkeeper.engine.arrays import distinct, mix64
 from lightkeeper.errors import ConfigError
 
 F64 = npt.NDArray[np.float64]

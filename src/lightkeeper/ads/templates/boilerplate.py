@@ -27,8 +27,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from lightkeeper.ads.templates.shingles import I64, U64, mix64, sorted_unique, tokenise
-from lightkeeper.engine.arrays import distinct
+from lightkeeper.ads.templates.shingles import I64, U64, sorted_unique, tokenise
+from lightkeeper.engine.arrays import distinct, mix64
 
 F64 = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]

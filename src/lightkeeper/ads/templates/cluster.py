@@ -37,12 +37,12 @@ from lightkeeper.ads.templates.shingles import (
     I64,
     U64,
     ad_texts,
-    mix64,
     offsets_and_bytes,
     shingle_hashes,
     string_hashes,
     tokenise,
 )
+from lightkeeper.engine.arrays import mix64
 from lightkeeper.engine.graph import connected_components
 
 SLOT_TYPE = pa.struct([("name", pa.string()), ("values", pa.list_(pa.string()))])

@@ -13,7 +13,8 @@ import numpy as np
 import numpy.typing as npt
 
 from lightkeeper.ads.templates.minhash import EMPTY, U32
-from lightkeeper.ads.templates.shingles import I64, U64, mix64, sorted_unique
+from lightkeeper.ads.templates.shingles import I64, U64, sorted_unique
+from lightkeeper.engine.arrays import mix64
 
 _BAND_SALT = np.uint64(0xD6E8FEB86659FD93)
 

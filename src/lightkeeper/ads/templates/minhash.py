@@ -23,7 +23,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from lightkeeper.ads.templates.shingles import I64, U64, mix64
+from lightkeeper.ads.templates.shingles import I64, U64
+from lightkeeper.engine.arrays import mix64
 
 Method = Literal["oph", "perm"]
 U32 = npt.NDArray[np.uint32]

@@ -24,6 +24,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lightkeeper.engine.arrays import mix64
+
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 U8 = npt.NDArray[np.uint8]
@@ -32,10 +34,8 @@ Bools = npt.NDArray[np.bool_]
 # Byte classes.
 _SPACE, _WORD, _DIGIT, _BREAK, _END, _AT, _PUNCT = range(7)
 
-# Odd 64-bit constants (splitmix64, golden ratio, FNV); any odd values would do.
+# Odd 64-bit constants (golden ratio, FNV); any odd values would do.
 _POLY = np.uint64(0x100000001B3)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _BLOCK_BITS = 12
 
@@ -140,17 +140,6 @@ def sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     if len(ordered) == 0:
         return ordered
     return np.asarray(ordered[np.r_[True, ordered[1:] != ordered[:-1]]])
-
-
-def mix64(values: U64) -> U64:
-    """The splitmix64 finaliser: spreads every input bit over all output bits."""
-    with np.errstate(over="ignore"):
-        x = values ^ (values >> np.uint64(30))
-        x = x * _MIX1
-        x ^= x >> np.uint64(27)
-        x = x * _MIX2
-        x ^= x >> np.uint64(31)
-    return np.asarray(x, dtype=np.uint64)
 
 
 def sequence_hashes(values: U64, starts: I64, ends: I64) -> U64:
