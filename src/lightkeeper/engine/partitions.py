@@ -8,7 +8,8 @@
   break, and a gzip stream cannot be entered in the middle).
 
 Partitions are listed in input order (file, then position), which is the order the local engine
-reads rows in; `read_partition` yields exactly the rows `read_rows` yields for that part.
+reads rows in; `read_partition` yields exactly the rows `read_rows` yields for that part, and
+`jsonl_partition_blocks` the lines of a JSONL range in blocks, for ingest's fast path.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Literal
 
 from lightkeeper.ads.ingest import RawRow, detect_format, read_rows
 from lightkeeper.ads.ingest import readers as _readers
+from lightkeeper.ads.ingest.readers import LineBlock
 from lightkeeper.errors import InputError
 
 DEFAULT_PARTITION_BYTES = 64 * 1024 * 1024
@@ -192,17 +194,37 @@ def read_partition(part: InputPartition) -> Iterator[RawRow]:
         yield from _jsonl_rows(part)
 
 
+def jsonl_partition_blocks(part: InputPartition) -> Iterator[LineBlock]:
+    """The lines of a JSONL range in blocks, as `readers.jsonl_blocks` gives a whole file's.
+
+    Only the range's bytes are read. Its lines are numbered from `part.first_line` by the
+    caller (`lightkeeper.ads.ingest.check_blocks` takes it). A file that cannot be read fails
+    with `InputError`, as `read_partition` does.
+    """
+    if part.kind != "jsonl_range":
+        raise ValueError(f"{part.path}: not a JSONL range but {part.kind}")
+    try:
+        with open(part.path, "rb", buffering=0) as raw:
+            yield from _readers.jsonl_blocks(_range_reader(raw, part))
+    except OSError as e:
+        raise InputError(f"{part.path}: cannot read: {e}") from e
+
+
 def _jsonl_rows(part: InputPartition) -> Iterator[RawRow]:
     shift = part.first_line - 1
     try:
         with open(part.path, "rb", buffering=0) as raw:
-            raw.seek(part.start)
-            window = io.BufferedReader(_Window(raw, part.stop - part.start), _SCAN_BLOCK)
             # The reader's own line loop (long lines, bad UTF-8, broken JSON) is reused as is.
-            for row in _readers._read_jsonl(window, part.path):
+            for row in _readers._read_jsonl(_range_reader(raw, part), part.path):
                 yield replace(row, line=row.line + shift) if shift else row
     except OSError as e:
         raise InputError(f"{part.path}: cannot read: {e}") from e
+
+
+def _range_reader(raw: io.FileIO, part: InputPartition) -> io.BufferedReader:
+    """A buffered reader of the bytes of a JSONL range, from `raw` (a file opened unbuffered)."""
+    raw.seek(part.start)
+    return io.BufferedReader(_Window(raw, part.stop - part.start), _SCAN_BLOCK)
 
 
 class _Window(io.RawIOBase):
