@@ -1,10 +1,11 @@
 """End-to-end pipeline speed: `lightkeeper analyze` on 100,000 and 1,000,000 synth ads.
 
 For each size: seconds and ads per second in total and per stage (from summary.json), peak RSS of
-the main process and of the largest worker, the floor (parse every record and scan its text once
-with one compiled pattern) measured in the same run, Lightkeeper's time as a ratio to that floor,
-and the growth from the smallest to the largest size (near-linear: at most 12x for 10x the ads).
-The report is excluded (`--no-report`), as the issue asks.
+the main process and of the largest worker, the peak memory of the whole run (the summed PSS of
+the main process and its workers, sampled; see `tree_memory`), the floor (parse every record and
+scan its text once with one compiled pattern) measured in the same run, Lightkeeper's time as a
+ratio to that floor, and the growth from the smallest to the largest size (near-linear: at most
+12x for 10x the ads). The report is excluded (`--no-report`), as the issue asks.
 
 Run: `.venv/bin/python -m benchmarks.bench_pipeline [--sizes 100000,1000000]`.
 """
@@ -19,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks import tree_memory
 from benchmarks.common import corpus, floor_seconds, write_results
 
 _CHILD = """
@@ -42,13 +44,17 @@ print(json.dumps({"wall": wall, "rss_main_kb": own, "rss_worker_kb": kids,
 def measure(path: Path) -> dict[str, Any]:
     """Run one analysis in a fresh process and return its figures."""
     with tempfile.TemporaryDirectory(prefix="lk-bench-") as out:
-        done = subprocess.run(
+        proc = subprocess.Popen(
             [sys.executable, "-c", _CHILD, str(path), out],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=True,
         )
-    child = json.loads(done.stdout.strip().splitlines()[-1])
+        with tree_memory.TreeMemory(proc.pid) as memory:
+            stdout, stderr = proc.communicate()
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, proc.args, stdout, stderr)
+    child = json.loads(stdout.strip().splitlines()[-1])
     floor = floor_seconds(path)
     ads = child["analysed"]
     return {
@@ -59,6 +65,7 @@ def measure(path: Path) -> dict[str, Any]:
         "ratio_to_floor": round(child["wall"] / floor, 2),
         "peak_rss_main_mb": round(child["rss_main_kb"] / 1024, 1),
         "peak_rss_worker_mb": round(child["rss_worker_kb"] / 1024, 1),
+        "peak_pss_all_mb": memory.peak_mb if tree_memory.supported() else None,
         "stage_seconds": child["timings"],
         "stage_peak_rss_mb": child["stage_peak_rss_mb"],
     }
@@ -115,6 +122,11 @@ def report(figures: dict[str, Any]) -> str:
             f"peak RSS main {r['peak_rss_main_mb']:.0f} MB, "
             f"largest worker {r['peak_rss_worker_mb']:.0f} MB"
         )
+        if r.get("peak_pss_all_mb"):
+            lines.append(
+                f"    peak memory of the run, all processes (summed PSS): "
+                f"{r['peak_pss_all_mb']:,.0f} MB"
+            )
         lines.append(stage_table(r))
     if "growth" in figures:
         g = figures["growth"]
