@@ -76,6 +76,7 @@ def test_engine_workers_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch
     whole = cluster_templates(table)
     monkeypatch.setattr(cluster, "TOKENISE_ROWS", 9)
     monkeypatch.setattr(cluster, "DESCRIBE_ROWS", 6)
+    monkeypatch.setattr(boilerplate, "_CHUNK_ENTRIES", 4)  # several chunks for map_shared
     for workers in (1, 2):
         with LocalEngine(workers) as engine:
             assert same(cluster_templates(table, engine=engine), whole)

@@ -22,3 +22,35 @@ def test_map_batches_keeps_order(workers: int) -> None:
 def test_default_workers_is_positive() -> None:
     assert default_workers() >= 1
     assert LocalEngine().workers == default_workers()
+
+
+class Unpicklable:
+    """A shared value that cannot be sent to a worker: `map_shared` must never pickle it."""
+
+    def __init__(self, values: list[int]) -> None:
+        self.values = values
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("the shared value was pickled")
+
+
+def scaled(shared: Unpicklable, item: int) -> int:
+    return shared.values[item] * 10
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_shared_hands_the_shared_value_to_forked_workers_without_pickling(
+    workers: int,
+) -> None:
+    shared = Unpicklable(list(range(100)))
+    items = [7, 3, 99, 0, 42, 5, 6, 8, 9]
+    with LocalEngine(workers) as engine:
+        results = list(engine.map_shared(scaled, shared, items))
+    assert results == [v * 10 for v in items]
+
+
+def test_map_shared_sees_values_made_after_the_engine_started() -> None:
+    with LocalEngine(2) as engine:
+        assert list(engine.map_batches(square_all, [[1, 2]])) == [[1, 4]]
+        later = Unpicklable([5, 6, 7])
+        assert list(engine.map_shared(scaled, later, [2, 1, 0])) == [70, 60, 50]

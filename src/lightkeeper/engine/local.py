@@ -12,11 +12,16 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 IN_FLIGHT_PER_WORKER = 2
+# What `map_shared` hands to the processes it forks: set just before they are forked, read by
+# them from the memory they inherit, never pickled.
+_SHARED: dict[str, Any] = {}
 
 
 def default_workers() -> int:
@@ -50,11 +55,42 @@ class LocalEngine:
         if self._pool is None:
             yield from map(fn, batches)
             return
-        pending: deque[Future[R]] = deque()
-        limit = self.workers * IN_FLIGHT_PER_WORKER
-        for batch in batches:
-            pending.append(self._pool.submit(fn, batch))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
+        yield from _bounded_map(self._pool, fn, batches, self.workers)
+
+    def map_shared(self, fn: Callable[[S, T], R], shared: S, items: Iterable[T]) -> Iterator[R]:
+        """`fn(shared, item)` for each item, yielding results in the order of the items.
+
+        For work on large arrays made after the engine started (the workers forked then do not
+        have them): the call forks processes of its own, which inherit `shared` as it is now,
+        copy-on-write, instead of receiving a pickled copy per item. `fn` must only read it.
+        Items and results are sent as usual, so they should be small.
+        """
+        if self.workers == 1:
+            yield from (fn(shared, item) for item in items)
+            return
+        _SHARED["value"] = shared
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+                yield from _bounded_map(pool, partial(_call_shared, fn), items, self.workers)
+        finally:
+            _SHARED.clear()
+
+
+def _call_shared(fn: Callable[[Any, T], R], item: T) -> R:
+    """`fn` of what `map_shared` left for this forked process, and `item`."""
+    return fn(_SHARED["value"], item)
+
+
+def _bounded_map(
+    pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], workers: int
+) -> Iterator[R]:
+    """`fn` of each item on `pool`, a few items in flight per worker, results in order."""
+    pending: deque[Future[R]] = deque()
+    limit = workers * IN_FLIGHT_PER_WORKER
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= limit:
             yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()

@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from lightkeeper.ads.templates.shingles import I64, U64, sorted_unique, tokenise
 from lightkeeper.engine.arrays import distinct, mix64
+from lightkeeper.engine.runner import InProcess, SharedRunner
 
 F64 = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -84,6 +85,7 @@ def learn_boilerplate(
     *,
     sentence_shape: U64 | None = None,
     options: BoilerplateOptions = BoilerplateOptions(),
+    run: SharedRunner | None = None,
 ) -> Boilerplate:
     """The boilerplate sentences among those of a corpus.
 
@@ -91,6 +93,8 @@ def learn_boilerplate(
     empty sentence, ignored); `sentence_shape[i]` its shape hash (see `shingles.Tokenised`;
     the key itself when None). `ad_keys` is a stable hash per ad (of its id and version), used
     to draw the sample of ads per sentence so the result does not depend on row order.
+    With `run` (see `LocalEngine.map_shared`), the sampled pairs are judged on its processes;
+    the result is the same.
     """
     shape = sentence_hash if sentence_shape is None else sentence_shape
     inc = _incidence(sentence_ad, sentence_hash, shape, len(ad_keys))
@@ -102,7 +106,7 @@ def learn_boilerplate(
     if len(candidates):
         sample_ad, sample_sentence = _sample(inc, candidates, ad_keys, options.sample)
         for _ in range(max(1, options.rounds)):
-            related = _related_share(inc, candidates, sample_ad, sample_sentence, flagged)
+            related = _related_share(inc, candidates, sample_ad, sample_sentence, flagged, run=run)
             spread = related * options.min_contexts <= 1.0
             flagged = seeds | _mask(len(inc.hashes), candidates[spread])
     ids = np.flatnonzero(flagged)
@@ -187,17 +191,26 @@ def _rank_in_group(groups: I64) -> I64:
 
 
 def _related_share(
-    inc: _Incidence, candidates: I64, sample_ad: I64, sample_sentence: I64, excluded: Bools
+    inc: _Incidence,
+    candidates: I64,
+    sample_ad: I64,
+    sample_sentence: I64,
+    excluded: Bools,
+    *,
+    run: SharedRunner | None = None,
 ) -> F64:
     """For each candidate sentence, the share of sampled ad pairs that are otherwise related.
 
     Each sentence's verdict depends only on its own sampled ads, so the sample is taken in
-    chunks of whole sentences: memory follows the chunk, not the corpus."""
+    chunks of whole sentences: memory follows the chunk, not the corpus, and chunks can be
+    judged on other processes."""
     n_ids = len(inc.hashes)
+    shared = (inc, sample_ad, sample_sentence, excluded)
+    chunks = _group_chunks(sample_sentence, _CHUNK_ENTRIES)
+    judged = (run or InProcess()).map_shared(_judged_chunk, shared, chunks)
     subjects: list[I64] = []
     verdicts: list[Bools] = []
-    for lo, hi in _group_chunks(sample_sentence, _CHUNK_ENTRIES):
-        subject, related = _related_pairs(inc, sample_ad[lo:hi], sample_sentence[lo:hi], excluded)
+    for subject, related in judged:
         subjects.append(subject)
         verdicts.append(related)
     subject = np.concatenate(subjects) if subjects else np.zeros(0, dtype=np.int64)
@@ -206,6 +219,15 @@ def _related_share(
     hits = np.bincount(subject, weights=related, minlength=n_ids)
     share = np.divide(hits, pairs, out=np.ones(n_ids), where=pairs > 0)
     return np.asarray(share[candidates], dtype=np.float64)
+
+
+def _judged_chunk(
+    shared: tuple[_Incidence, I64, I64, Bools], bounds: tuple[int, int]
+) -> tuple[I64, Bools]:
+    """`_related_pairs` of the sampled entries lo..hi-1 (whole sentences)."""
+    inc, sample_ad, sample_sentence, excluded = shared
+    lo, hi = bounds
+    return _related_pairs(inc, sample_ad[lo:hi], sample_sentence[lo:hi], excluded)
 
 
 def _group_chunks(groups: I64, size: int) -> list[tuple[int, int]]:

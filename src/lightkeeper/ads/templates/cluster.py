@@ -44,6 +44,7 @@ from lightkeeper.ads.templates.shingles import (
 )
 from lightkeeper.engine.arrays import mix64
 from lightkeeper.engine.graph import connected_components
+from lightkeeper.engine.runner import InProcess
 
 SLOT_TYPE = pa.struct([("name", pa.string()), ("values", pa.list_(pa.string()))])
 TEMPLATES_SCHEMA = pa.schema(
@@ -145,6 +146,7 @@ def cluster_templates(
         string_hashes(members),
         sentence_shape=shapes,
         options=opts.boilerplate,
+        run=run,
     )
     del shapes
     clock.lap("boilerplate")
@@ -169,12 +171,14 @@ class Engine(Protocol):
         """`fn` of each batch, in the order of the batches."""
         ...
 
+    def map_shared(
+        self, fn: Callable[[Any, Any], Any], shared: Any, items: Iterable[Any]
+    ) -> Iterator[Any]:
+        """`fn(shared, item)` of each item, in order, `shared` read where it is (no copy)."""
+        ...
 
-class _InProcess:
-    """The engine used when none is given: batches run here, one after the other."""
 
-    def map_batches(self, fn: Callable[[Any], Any], batches: Iterable[Any]) -> Iterator[Any]:
-        return map(fn, batches)
+_InProcess = InProcess
 
 
 class _Clock:
@@ -492,24 +496,38 @@ def _labels(
     for part in run.map_batches(_sign, _sign_batches(features, boiler, opts, batch_rows)):
         sig[at : at + len(part)] = part
         at += len(part)
-    edges = similar_pairs(sig, opts)
+    edges = similar_pairs(sig, opts, run=run)
     del sig
     return clusters_of(edges, n)
 
 
-def similar_pairs(sig: U32, opts: TemplateOptions, *, chunk: int = 1 << 20) -> I64:
+def similar_pairs(
+    sig: U32, opts: TemplateOptions, *, chunk: int = 1 << 20, run: Engine | None = None
+) -> I64:
     """The candidate pairs of `sig` whose estimated similarity reaches the threshold, as an
     (E, 2) array; candidates are read in chunks, so only one chunk's rows and similarities
-    are held beside the candidates (at a million ads they number tens of millions)."""
+    are held beside the candidates (at a million ads they number tens of millions).
+
+    With `run`, bands and chunks are worked on its processes (`map_shared`: they read `sig`
+    and the candidates without a copy); the pairs are the same."""
+    runner = run or _InProcess()
+    codes = signature_pair_codes(sig, bands=opts.bands, run=runner)
+    spans = [(lo, lo + chunk, opts.threshold) for lo in range(0, len(codes), chunk)]
+    kept = list(runner.map_shared(_similar_in_chunk, (sig, codes), spans))
+    del codes
     rows = sig.shape[0]
-    codes = signature_pair_codes(sig, bands=opts.bands)
-    kept: list[I64] = []
-    for lo in range(0, len(codes), chunk):
-        part = codes[lo : lo + chunk]
-        left, right = part // rows, part % rows
-        kept.append(part[estimated_similarity(sig, left, right) >= opts.threshold])
     similar = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
     return np.stack([similar // rows, similar % rows], axis=1)
+
+
+def _similar_in_chunk(shared: tuple[U32, I64], span: tuple[int, int, float]) -> I64:
+    """The codes of candidates lo..hi-1 whose estimated similarity reaches the threshold."""
+    sig, codes = shared
+    lo, hi, threshold = span
+    rows = sig.shape[0]
+    part = codes[lo:hi]
+    left, right = part // rows, part % rows
+    return np.asarray(part[estimated_similarity(sig, left, right) >= threshold], dtype=np.int64)
 
 
 def template_labels(corpus: Corpus, boiler: Boilerplate, n: int, opts: TemplateOptions) -> I64:

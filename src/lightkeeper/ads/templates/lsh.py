@@ -15,6 +15,7 @@ import numpy.typing as npt
 from lightkeeper.ads.templates.minhash import EMPTY, U32
 from lightkeeper.ads.templates.shingles import I64, U64, sorted_unique
 from lightkeeper.engine.arrays import mix64
+from lightkeeper.engine.runner import InProcess, SharedRunner
 
 _BAND_SALT = np.uint64(0xD6E8FEB86659FD93)
 
@@ -80,19 +81,34 @@ def signature_pairs(sig: U32, *, bands: int, merge_every: int = 8) -> tuple[I64,
     return merged // rows, merged % rows
 
 
-def signature_pair_codes(sig: U32, *, bands: int, merge_every: int = 8) -> I64:
+def signature_pair_codes(
+    sig: U32, *, bands: int, merge_every: int = 8, run: SharedRunner | None = None
+) -> I64:
     """The pairs of `signature_pairs` as sorted codes ``left * rows + right`` (one int64 a pair,
-    for callers that read them in chunks)."""
-    rows = sig.shape[0]
+    for callers that read them in chunks).
+
+    With `run` (such as `lightkeeper.engine.local.LocalEngine`), groups of `merge_every` bands
+    are worked out on its processes, which read `sig` without a copy; the result is the same.
+    """
+    groups = [(lo, min(lo + merge_every, bands)) for lo in range(0, bands, merge_every)]
+    items = [(lo, hi, bands) for lo, hi in groups]
+    parts = (run or InProcess()).map_shared(_group_codes, sig, items)
     merged = np.zeros(0, dtype=np.int64)
-    pending: list[I64] = []
-    for band in range(bands):
-        keys, usable = band_key(sig, band, bands=bands)
-        pending.append(_band_codes(keys, usable, rows))
-        if len(pending) >= merge_every or band == bands - 1:
-            merged = _union(merged, sorted_unique(np.concatenate(pending)))
-            pending = []
+    for part in parts:
+        merged = _union(merged, part)
     return merged
+
+
+def _group_codes(sig: U32, item: tuple[int, int, int]) -> I64:
+    """The distinct pair codes of bands lo..hi-1 of `bands`, sorted."""
+    lo, hi, bands = item
+    rows = sig.shape[0]
+    codes = []
+    for band in range(lo, hi):
+        keys, usable = band_key(sig, band, bands=bands)
+        codes.append(_band_codes(keys, usable, rows))
+        del keys, usable
+    return sorted_unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
 
 
 def _union(merged: I64, new: I64) -> I64:
