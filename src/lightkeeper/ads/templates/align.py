@@ -56,6 +56,7 @@ _TOKENS = {
     for has_url in (False, True)
 }
 _MAYBE_MASKED = re.compile(r"[\d@]|https?:|www\.", re.IGNORECASE)
+_GROUP = re.compile(r"\(\?P<\w+>")
 _VALUES = {
     (has_at, has_url): re.compile(
         (_EMAIL if has_at else "") + (_URL if has_url else "") + _NUMBERS.removeprefix("|"),
@@ -63,6 +64,19 @@ _VALUES = {
     )
     for has_at in (False, True)
     for has_url in (False, True)
+}
+# The same alternatives without group names, so `findall` returns whole matches (no match
+# objects); without email or URL every value starts with a digit, a currency sign, "+" or "(",
+# and the lookahead lets the scan pass other characters without trying each alternative.
+_VALUE_STRINGS = {
+    (has_at, has_url): re.compile(
+        ("" if has_at or has_url else r"(?=[\d$€£+(])")
+        + "(?:"
+        + _GROUP.sub("(?:", pattern.pattern)
+        + ")",
+        re.IGNORECASE,
+    )
+    for (has_at, has_url), pattern in _VALUES.items()
 }
 _AGE_NEXT = re.compile(r"\s*(?:yo|y/o|years|yrs|year|años|anos|añitos)\b", re.IGNORECASE)
 _AGE_PREVIOUS = re.compile(r"\b(?:age|edad|aged)\s*:?\s*$", re.IGNORECASE)
@@ -80,6 +94,12 @@ _SLOT_ORDER = ("phone", "email", "handle", "url", "price", "age", "name", "city"
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:[ '’-][^\W\d_][^\W\d_'’-]*){0,2}$")
 
 
+_KEYS = {kind: f"<{kind}>" for kind in _MASKED}
+# The values seen in each slot of a template, repeats kept (they are counted once, at the end).
+_Slots = dict[str, list[str]]
+Opcode = tuple[str, int, int, int, int]  # as difflib's: (tag, i1, i2, j1, j2)
+
+
 class Token(NamedTuple):
     """One token of a sentence: its alignment key, its kind, and where it sits in the text."""
 
@@ -87,6 +107,17 @@ class Token(NamedTuple):
     kind: str
     start: int
     end: int
+
+
+class _Tokens(NamedTuple):
+    """The tokens of a sentence as parallel lists (one object per sentence, not per token).
+
+    Cached and shared: callers must not change the lists."""
+
+    keys: list[str]
+    kinds: list[str]
+    starts: list[int]
+    ends: list[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,40 +139,43 @@ class Template:
 
 def tokens(text: str) -> list[Token]:
     """The tokens of `text` (at most MAX_TOKENS), masked kinds keyed as ``<kind>``."""
-    return list(_token_tuple(text))
+    return [Token(*token) for token in zip(*_tokens_of(text), strict=True)]
 
 
 @lru_cache(maxsize=_CACHED)
-def _token_tuple(text: str) -> tuple[Token, ...]:
+def _tokens_of(text: str) -> _Tokens:
     pattern = _TOKENS[("@" in text, _URL_HINT.search(text) is not None)]
-    out: list[Token] = []
+    keys: list[str] = []
+    kinds: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for match in pattern.finditer(text):
         kind = match.lastgroup or "mark"
-        value = match.group()
-        if kind == "phone" and sum(c.isdigit() for c in value) < 7:
-            kind = "number"
-        key = f"<{kind}>" if kind in _MASKED else value.lower()
-        out.append(Token(key, kind, match.start(), match.end()))
-        if len(out) >= MAX_TOKENS:
+        start, end = match.span()
+        if kind in ("word", "mark"):
+            keys.append(text[start:end].lower())
+        else:
+            if kind == "phone" and sum(map(str.isdigit, text[start:end])) < 7:
+                kind = "number"
+            keys.append(_KEYS[kind])
+        kinds.append(kind)
+        starts.append(start)
+        ends.append(end)
+        if len(keys) >= MAX_TOKENS:
             break
-    return tuple(_with_ages(out))
+    if "number" in kinds:
+        _mark_ages(keys, kinds)
+    return _Tokens(keys, kinds, starts, ends)
 
 
-@lru_cache(maxsize=_CACHED)
-def _token_keys(text: str) -> list[str]:
-    """The alignment keys of `text`'s tokens (callers must not change the list)."""
-    return [t.key for t in _token_tuple(text)]
-
-
-def _with_ages(toks: list[Token]) -> list[Token]:
-    for i, tok in enumerate(toks):
-        if tok.kind != "number":
+def _mark_ages(keys: list[str], kinds: list[str]) -> None:
+    """Numbers next to an age word ("23 years", "age 23") are ages."""
+    last = len(keys) - 1
+    for i, kind in enumerate(kinds):
+        if kind != "number":
             continue
-        after = toks[i + 1].key if i + 1 < len(toks) else ""
-        before = toks[i - 1].key if i else ""
-        if after in _AGE_AFTER or before in _AGE_BEFORE:
-            toks[i] = Token("<age>", "age", tok.start, tok.end)
-    return toks
+        if (i < last and keys[i + 1] in _AGE_AFTER) or (i and keys[i - 1] in _AGE_BEFORE):
+            keys[i], kinds[i] = _KEYS["age"], "age"
 
 
 def build_template(members: Sequence[Member], *, representative: int = 0) -> Template:
@@ -171,7 +205,7 @@ def build_template(members: Sequence[Member], *, representative: int = 0) -> Tem
         else:
             _vote(sentences, member, position)
     cities = {m.city.lower() for m in members if m.city}
-    slots: dict[str, Counter[str]] = {}
+    slots: _Slots = {}
     pieces: list[str] = []
     for j, votes in enumerate(sentences):
         if (len(votes.same) + len(votes.other)) * 2 <= len(members):
@@ -180,7 +214,7 @@ def build_template(members: Sequence[Member], *, representative: int = 0) -> Tem
     text = "".join(pieces).strip()
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS].rstrip() + " …"
-    return Template(text=text, slots={k: _top_values(v) for k, v in _ordered(slots)})
+    return Template(text=text, slots={k: _top_values(Counter(v)) for k, v in _ordered(slots)})
 
 
 class _SentenceVotes:
@@ -226,24 +260,74 @@ def _vote(sentences: list[_SentenceVotes], member: Member, position: dict[int, i
 
 
 def _sentence_text(
-    rep_sentence: str, votes: _SentenceVotes, cities: set[str], slots: dict[str, Counter[str]]
+    rep_sentence: str, votes: _SentenceVotes, cities: set[str], slots: _Slots
 ) -> str:
     """The template form of one kept sentence: verbatim, or with slots where members differ."""
     if not votes.other:
         return _masked_sentence(rep_sentence, votes.same, slots)
-    rep_tokens = _token_tuple(rep_sentence)
+    rep_tokens = _tokens_of(rep_sentence)
     words = _WordVotes(rep_tokens)
     for text in votes.same:
         words.add_same(text)
-    matcher: SequenceMatcher[str] = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(_token_keys(rep_sentence))
+    rep_keys = rep_tokens.keys
+    rep_set = frozenset(rep_keys)
+    matcher: SequenceMatcher[str] | None = None
     for text in votes.other:
-        matcher.set_seq1(_token_keys(text))
-        words.add(text, _token_tuple(text), matcher.get_opcodes())
+        toks = _tokens_of(text)
+        opcodes: Sequence[Opcode] | None = edit_opcodes(toks.keys, rep_keys, rep_set)
+        if opcodes is None:  # not provably difflib's answer: ask difflib
+            if matcher is None:
+                matcher = SequenceMatcher(None, autojunk=False)
+                matcher.set_seq2(rep_keys)
+            matcher.set_seq1(toks.keys)
+            opcodes = matcher.get_opcodes()
+        words.add(text, toks, opcodes)
     return words.render(rep_sentence, votes.present, cities, slots)
 
 
-def _masked_sentence(rep_sentence: str, same: list[str], slots: dict[str, Counter[str]]) -> str:
+
+def edit_opcodes(a: list[str], b: list[str], b_set: frozenset[str]) -> list[Opcode] | None:
+    """difflib's opcodes turning `a` into `b` (``SequenceMatcher(None, a, b, autojunk=False)``)
+    when `a` and `b` differ in one run, else None (then ask difflib).
+
+    `b_set` is ``frozenset(b)``. With p the common prefix, s the common suffix (p + s at most
+    the shorter length) and the middles a[p:len(a)-s], b[p:len(b)-s], the answer is "equal
+    prefix, one change, equal suffix" when no middle element occurs anywhere in the other
+    sequence: every matching block then lies in the prefixes or suffixes, so difflib's longest
+    block (earliest in a, then in b) is the longer of prefix and suffix (the prefix on a tie),
+    and the rest of its recursion finds the other. One exception needs a check: when one middle
+    is empty and s > p, the suffix must not also occur earlier in the sequence with the empty
+    middle (difflib would take that earlier copy).
+    """
+    la, lb = len(a), len(b)
+    shorter = la if la < lb else lb
+    p = 0
+    while p < shorter and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < shorter - p and a[la - 1 - s] == b[lb - 1 - s]:
+        s += 1
+    a_end, b_end = la - s, lb - s
+    if p == a_end and p == b_end:  # equal sequences
+        return [("equal", 0, la, 0, lb)] if la else []
+    if not b_set.isdisjoint(a[p:a_end]):
+        return None
+    if p < b_end and not frozenset(b[p:b_end]).isdisjoint(a):
+        return None
+    if s > p > 0:
+        if p == b_end and any(b[j : j + s] == a[a_end:] for j in range(p)):
+            return None
+        if p == a_end and any(a[i : i + s] == b[b_end:] for i in range(p)):
+            return None
+    tag = "replace" if p < a_end and p < b_end else "delete" if p < a_end else "insert"
+    out: list[Opcode] = [("equal", 0, p, 0, p)] if p else []
+    out.append((tag, p, a_end, p, b_end))
+    if s:
+        out.append(("equal", a_end, la, b_end, lb))
+    return out
+
+
+def _masked_sentence(rep_sentence: str, same: list[str], slots: _Slots) -> str:
     """A sentence every member writes alike but for masked values: those become slots.
 
     The common case, so it skips word tokens: masked values are found by one regex scan."""
@@ -251,13 +335,20 @@ def _masked_sentence(rep_sentence: str, same: list[str], slots: dict[str, Counte
     if form is None:
         return rep_sentence
     text, kinds = form
-    values: list[list[str]] = [[] for _ in kinds]
+    buckets = [_bucket(slots, kind) for kind in kinds]
     for member_text in same:
-        for bucket, value in zip(values, _clean_values(member_text), strict=False):
-            bucket.append(value)
-    for kind, seen in zip(kinds, values, strict=True):
-        slots.setdefault(kind, Counter()).update(c for c in seen if c)
+        for bucket, value in zip(buckets, _clean_values(member_text), strict=False):
+            if value:
+                bucket.append(value)
     return text
+
+
+def _bucket(slots: _Slots, name: str) -> list[str]:
+    """The values of slot `name`, which now exists (even if no value is ever seen in it)."""
+    values = slots.get(name)
+    if values is None:
+        values = slots[name] = []
+    return values
 
 
 @lru_cache(maxsize=_CACHED)
@@ -296,13 +387,14 @@ def _masked_spans(text: str) -> list[tuple[str, int, int]]:
 class _WordVotes:
     """Per representative token: how many members agree, and the values they hold there."""
 
-    def __init__(self, rep: Sequence[Token]) -> None:
+    def __init__(self, rep: _Tokens) -> None:
         self.rep = rep
-        self.agree = [0] * len(rep)  # members agreeing besides the `same` ones
-        self.values: list[list[str]] = [[] for _ in rep]
-        self.inserted: list[list[str]] = [[] for _ in range(len(rep) + 1)]
+        n = len(rep.keys)
+        self.agree = [0] * n  # members agreeing besides the `same` ones
+        self.values: list[list[str]] = [[] for _ in range(n)]
+        self.inserted: list[list[str]] = [[] for _ in range(n + 1)]
         self.same = 0  # members writing the sentence as the representative does
-        self.masked = [j for j, t in enumerate(rep) if t.kind in _MASKED]
+        self.masked = [j for j, kind in enumerate(rep.kinds) if kind in _MASKED]
 
     def add_same(self, text: str) -> None:
         """A member with the same sentence key: it agrees everywhere; masked values differ."""
@@ -311,48 +403,45 @@ class _WordVotes:
             for j, value in zip(self.masked, _masked_values(text), strict=False):
                 self.values[j].append(value)
 
-    def add(
-        self, text: str, toks: Sequence[Token], opcodes: Sequence[tuple[str, int, int, int, int]]
-    ) -> None:
+    def add(self, text: str, toks: _Tokens, opcodes: Sequence[Opcode]) -> None:
         """A member whose sentence differs: aligned word by word."""
+        agree, values = self.agree, self.values
+        starts, ends = toks.starts, toks.ends
         for tag, i1, i2, j1, j2 in opcodes:
             if tag == "equal":
-                for offset in range(j2 - j1):
-                    self.agree[j1 + offset] += 1
-                    tok = toks[i1 + offset]
-                    self.values[j1 + offset].append(text[tok.start : tok.end])
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                    agree[j] += 1
+                    values[j].append(text[starts[i] : ends[i]])
             elif tag == "insert":
                 self.inserted[j1].append(_span(text, toks, i1, i2))
             elif tag == "replace":
-                self.values[j1].append(_span(text, toks, i1, i2))
+                values[j1].append(_span(text, toks, i1, i2))
 
-    def render(
-        self, rep_text: str, members: int, cities: set[str], slots: dict[str, Counter[str]]
-    ) -> str:
+    def render(self, rep_text: str, members: int, cities: set[str], slots: _Slots) -> str:
         kept = [(count + self.same) * 2 > members for count in self.agree]
+        kinds, starts, ends = self.rep.kinds, self.rep.starts, self.rep.ends
         pieces: list[str] = []
         previous_end = 0
-        j, n = 0, len(self.rep)
+        j, n = 0, len(kinds)
         while j <= n:
             if len(self.inserted[j]) * 2 > members:
                 pieces.append(_slot(" ", self.inserted[j], cities, slots))
             if j == n:
                 break
-            tok = self.rep[j]
-            gap = rep_text[previous_end : tok.start]
-            if kept[j] and tok.kind not in _MASKED:
-                pieces.append(gap + rep_text[tok.start : tok.end])
-                previous_end, j = tok.end, j + 1
+            gap = rep_text[previous_end : starts[j]]
+            if kept[j] and kinds[j] not in _MASKED:
+                pieces.append(gap + rep_text[starts[j] : ends[j]])
+                previous_end, j = ends[j], j + 1
                 continue
             run_end = j + 1
             while not kept[j] and run_end < n and not kept[run_end]:
                 run_end += 1
             values = [v for k in range(j, run_end) for v in self.values[k]]
             if not kept[j]:  # what the representative (and its copies) write there
-                values += [rep_text[tok.start : self.rep[run_end - 1].end]] * self.same
-            kind = tok.kind if kept[j] else None
+                values += [rep_text[starts[j] : ends[run_end - 1]]] * self.same
+            kind = kinds[j] if kept[j] else None
             pieces.append(_slot(gap, values, cities, slots, kind=kind))
-            previous_end, j = self.rep[run_end - 1].end, run_end
+            previous_end, j = ends[run_end - 1], run_end
         pieces.append(rep_text[previous_end:])
         return "".join(pieces)
 
@@ -361,13 +450,13 @@ def _slot(
     gap: str,
     values: list[str],
     cities: set[str],
-    slots: dict[str, Counter[str]],
+    slots: _Slots,
     *,
     kind: str | None = None,
 ) -> str:
     clean = [c for c in map(_clean, values) if c]
     name = kind if kind is not None else slot_name(clean, cities)
-    slots.setdefault(name, Counter()).update(clean)
+    _bucket(slots, name).extend(clean)
     return f"{gap}{{{{{name}}}}}"
 
 
@@ -377,13 +466,13 @@ def _clean(value: str) -> str:
     return value.strip().rstrip(",.;:!?").strip()[:MAX_VALUE_CHARS]
 
 
-def _span(text: str, toks: Sequence[Token], i1: int, i2: int) -> str:
+def _span(text: str, toks: _Tokens, i1: int, i2: int) -> str:
     if i1 >= i2:
         return ""
-    return text[toks[i1].start : toks[i2 - 1].end]
+    return text[toks.starts[i1] : toks.ends[i2 - 1]]
 
 
-def _ordered(slots: dict[str, Counter[str]]) -> list[tuple[str, Counter[str]]]:
+def _ordered(slots: _Slots) -> list[tuple[str, list[str]]]:
     rank = {name: i for i, name in enumerate(_SLOT_ORDER)}
     return sorted(slots.items(), key=lambda item: rank.get(item[0], len(rank)))
 
@@ -395,11 +484,15 @@ def _top_values(values: Counter[str]) -> list[str]:
 
 def slot_name(values: Sequence[str], cities: set[str] | frozenset[str] = frozenset()) -> str:
     """What a slot holds, judged from the values members wrote in it (majority; else text)."""
-    kinds = Counter(_value_kind(v, cities) for v in values if v)
+    kinds = [_value_kind(v, cities) for v in values if v]
     if not kinds:
         return "text"
-    top, count = kinds.most_common(1)[0]
-    return top if count * 2 > sum(kinds.values()) else "text"
+    # Only a strict majority names the slot, and there is at most one: try the first kind
+    # (nearly always it), count them all only when it falls short.
+    if kinds.count(kinds[0]) * 2 > len(kinds):
+        return kinds[0]
+    top, count = Counter(kinds).most_common(1)[0]
+    return top if count * 2 > len(kinds) else "text"
 
 
 def _value_kind(value: str, cities: set[str] | frozenset[str]) -> str:
@@ -411,12 +504,13 @@ def _value_kind(value: str, cities: set[str] | frozenset[str]) -> str:
 @lru_cache(maxsize=_CACHED)
 def _kind_of(value: str) -> str:
     """What a slot value is, cities aside (see `_value_kind`)."""
-    toks = _token_tuple(value)
-    kinds = {t.kind for t in toks if t.kind != "mark"}
+    toks = _tokens_of(value)
+    kinds = set(toks.kinds)
+    kinds.discard("mark")
     for masked in ("phone", "email", "handle", "url", "price", "age"):
         if masked in kinds:
             return masked
-    words = [t.key for t in toks if t.kind == "word"]
+    words = [key for key, kind in zip(toks.keys, toks.kinds, strict=True) if kind == "word"]
     if len(words) >= 5 and sum(w in _DIGIT_WORDS for w in words) * 2 >= len(words):
         return "phone"
     if kinds == {"number"}:
@@ -434,8 +528,8 @@ def _masked_values(text: str) -> tuple[str, ...]:
     without building tokens (this runs for every member sentence holding a number)."""
     if not _MAYBE_MASKED.search(text):
         return ()
-    pattern = _VALUES[("@" in text, _URL_HINT.search(text) is not None)]
-    return tuple(m.group() for m in pattern.finditer(text))
+    pattern = _VALUE_STRINGS[("@" in text, _URL_HINT.search(text) is not None)]
+    return tuple(pattern.findall(text))
 
 
 @lru_cache(maxsize=_CACHED)
