@@ -111,3 +111,21 @@ def test_features_give_back_the_corpus() -> None:
     for name in ("sentence_ad", "sentence_start", "sentence_end", "sentence_hash", "token_hash"):
         assert np.array_equal(getattr(part, name), getattr(again, name)), name
     assert np.array_equal(part.token_sentence, again.token_sentence)
+
+
+def test_grouping_gives_the_ids_before_describing() -> None:
+    table = corpus(seed=4)
+    whole = cluster_templates(table)
+    with LocalEngine(2) as engine:
+        groups = cluster.group_templates(table, engine=engine)
+        assert groups.template_ids == whole.template_ids
+        assert any(tid is not None for tid in groups.template_ids)
+        assert same(groups.describe(), whole)
+
+
+def test_grouping_an_empty_table_describes_nothing() -> None:
+    groups = cluster.group_templates(corpus().slice(0, 0))
+    assert groups.template_ids == []
+    result = groups.describe()
+    assert result.template_ids == []
+    assert result.templates.num_rows == 0

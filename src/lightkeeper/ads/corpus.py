@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +22,7 @@ from lightkeeper.ads.indicators.combine import with_network_context
 from lightkeeper.ads.link.config import LinkConfig
 from lightkeeper.ads.link.link import LinkResult, link_ads
 from lightkeeper.ads.networks import summarise_networks
-from lightkeeper.ads.templates.cluster import Engine, TemplateResult, cluster_templates
+from lightkeeper.ads.templates.cluster import Engine, TemplateResult, group_templates
 from lightkeeper.engine.memory import peak_rss_mb
 
 T = TypeVar("T")
@@ -82,15 +83,25 @@ def run_corpus_stages(
     source = out_dir / "ads.parquet"
     catalogue = _timed(timings, "load_catalogue", lambda: load_catalogue(options.catalogue_path))
     names = pq.read_schema(source).names
-    templates = _timed(
+    groups = _timed(
         timings,
         "templates",
-        lambda: cluster_templates(_read_contiguous(source, TEMPLATE_COLUMNS), engine=engine),
+        lambda: group_templates(_read_contiguous(source, TEMPLATE_COLUMNS), engine=engine),
     )
+    # Linking needs only the template ids: this process links, builds networks and scores them
+    # while a thread has the templates described on the engine's workers.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="describe") as describer:
+        described = describer.submit(groups.describe)
+        link, networks, network_ids = _structure_stages(
+            source,
+            names,
+            groups.template_ids,
+            options=options,
+            catalogue=catalogue,
+            timings=timings,
+        )
+        templates = _timed(timings, "describe_wait", described.result)
     release_memory()
-    link, networks, network_ids = _structure_stages(
-        source, names, templates, options=options, catalogue=catalogue, timings=timings
-    )
     template_ids = pa.array(templates.template_ids, pa.string())
     _timed(
         timings,
@@ -110,7 +121,7 @@ def run_corpus_stages(
 def _structure_stages(
     source: Path,
     names: Sequence[str],
-    templates: TemplateResult,
+    template_ids: list[str | None],
     *,
     options: CorpusOptions,
     catalogue: Catalogue,
@@ -120,13 +131,11 @@ def _structure_stages(
     t0 = time.perf_counter()
     structure = _read_contiguous(source, [n for n in names if n not in _NOT_FOR_STRUCTURE])
     timings.add("read_ads", t0)
-    link = _timed(
-        timings, "link", lambda: link_ads(structure, templates.template_ids, config=options.link)
-    )
+    link = _timed(timings, "link", lambda: link_ads(structure, template_ids, config=options.link))
     networks = _timed(
         timings,
         "networks",
-        lambda: summarise_networks(structure, link.network_ids, templates.template_ids, link),
+        lambda: summarise_networks(structure, link.network_ids, template_ids, link),
     )
     network_ids = pa.array(link.network_ids, pa.string())
     ads = structure.append_column("network_id", network_ids)

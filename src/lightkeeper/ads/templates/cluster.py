@@ -125,17 +125,37 @@ def cluster_templates(
     per-batch steps (tokenising, signatures, describing templates) on its workers; without
     one they run here. The result is the same whatever the engine and its number of workers.
     """
+    groups = group_templates(
+        ads, threshold=threshold, num_perm=num_perm, options=options, engine=engine
+    )
+    return groups.describe()
+
+
+def group_templates(
+    ads: pa.Table,
+    *,
+    threshold: float | None = None,
+    num_perm: int | None = None,
+    options: TemplateOptions | None = None,
+    engine: Engine | None = None,
+) -> TemplateGroups:
+    """The first part of `cluster_templates` (same arguments): which ads form templates, with
+    the template id of each ad, before the templates are described.
+
+    A caller that needs only the ids first (linking does) can go on while `describe` runs,
+    for example in a thread whose batches run on the engine's workers.
+    """
     opts = options or TemplateOptions()
     if threshold is not None:
         opts = replace(opts, threshold=threshold)
     if num_perm is not None:
         opts = replace(opts, num_perm=num_perm)
     n = ads.num_rows
-    if n == 0:
-        return TemplateResult([], TEMPLATES_SCHEMA.empty_table(), [])
     run = engine or _InProcess()
     clock = _Clock()
     table = ads.select([c for c in READ_COLUMNS if c in ads.column_names])
+    if n == 0:
+        return TemplateGroups([], table, np.zeros(0, dtype=np.int64), None, opts, run, clock)
     order = canonical_order(table)
     members = member_ids(table).take(pa.array(order))
     features, shapes = _features(table, order, run)
@@ -154,14 +174,55 @@ def cluster_templates(
     ids_sorted = _template_ids(labels, members)
     del members
     clock.lap("cluster")
-    templates, boilerplate_texts = _describe_templates(
-        table, order, labels, ids=ids_sorted, features=features, boiler=boiler, opts=opts, run=run
-    )
     template_ids: list[str | None] = [None] * n
     for row, tid in zip(order.tolist(), ids_sorted, strict=True):
         template_ids[row] = tid
-    clock.lap("describe")
-    return TemplateResult(template_ids, templates, boilerplate_texts, clock.seconds)
+    grouped = _Grouped(order, labels, ids_sorted, features, boiler)
+    return TemplateGroups(template_ids, table, order, grouped, opts, run, clock)
+
+
+@dataclass(frozen=True, slots=True)
+class _Grouped:
+    """What describing needs of the grouping, in canonical order."""
+
+    order: I64
+    labels: I64
+    ids: list[str | None]
+    features: Features
+    boiler: Boilerplate
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateGroups:
+    """Ads grouped into templates (see `group_templates`); `describe` finishes the stage."""
+
+    template_ids: list[str | None]  # per row of the input, None for an ad in no template
+    _table: pa.Table
+    _order: I64
+    _grouped: _Grouped | None
+    _opts: TemplateOptions
+    _run: Engine
+    _clock: _Clock
+
+    def describe(self) -> TemplateResult:
+        """The templates table and boilerplate texts: `cluster_templates`'s result."""
+        g = self._grouped
+        if g is None:
+            return TemplateResult([], TEMPLATES_SCHEMA.empty_table(), [])
+        templates, boilerplate_texts = _describe_templates(
+            self._table,
+            g.order,
+            g.labels,
+            ids=g.ids,
+            features=g.features,
+            boiler=g.boiler,
+            opts=self._opts,
+            run=self._run,
+        )
+        self._clock.lap("describe")
+        return TemplateResult(
+            self.template_ids, templates, boilerplate_texts, dict(self._clock.seconds)
+        )
 
 
 class Engine(Protocol):
