@@ -87,7 +87,7 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> dict[str, Any]:
 
 # Where each stage runs: the per-ad stages' seconds are summed over the workers.
 # The templates are described on the workers while the main process links, builds and scores
-# networks; describe_wait is what is left of the describing after that.
+# networks and rewrites ads.parquet; describe_wait is what is left of the describing after that.
 _WHERE = {
     "extract": "workers",
     "indicators": "workers",
@@ -103,6 +103,7 @@ _ORDER = (
     "link",
     "networks",
     "risk",
+    "write",
     "describe_wait",
 )
 

@@ -88,8 +88,8 @@ def run_corpus_stages(
         "templates",
         lambda: group_templates(_read_contiguous(source, TEMPLATE_COLUMNS), engine=engine),
     )
-    # Linking needs only the template ids: this process links, builds networks and scores them
-    # while a thread has the templates described on the engine's workers.
+    # Linking needs only the template ids: this process links, builds and scores networks and
+    # rewrites ads.parquet while a thread has the templates described on the engine's workers.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="describe") as describer:
         described = describer.submit(groups.describe)
         link, networks, network_ids = _structure_stages(
@@ -100,21 +100,21 @@ def run_corpus_stages(
             catalogue=catalogue,
             timings=timings,
         )
+        template_ids = pa.array(groups.template_ids, pa.string())
+        _timed(
+            timings,
+            "write",
+            lambda: _write_ads(
+                out_dir,
+                source,
+                ids=(template_ids, network_ids),
+                networks=networks,
+                catalogue=catalogue,
+            ),
+        )
         templates = _timed(timings, "describe_wait", described.result)
+    _write(out_dir, networks, templates.templates)
     release_memory()
-    template_ids = pa.array(templates.template_ids, pa.string())
-    _timed(
-        timings,
-        "write",
-        lambda: _write_streamed(
-            out_dir,
-            source,
-            ids=(template_ids, network_ids),
-            networks=networks,
-            templates=templates.templates,
-            catalogue=catalogue,
-        ),
-    )
     return _corpus_summary(timings, templates, networks, link)
 
 
@@ -193,16 +193,15 @@ def _scored_networks(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) ->
     return networks
 
 
-def _write_streamed(
+def _write_ads(
     out_dir: Path,
     source: Path,
     *,
     ids: tuple[pa.Array, pa.Array],
     networks: pa.Table,
-    templates: pa.Table,
     catalogue: Catalogue,
 ) -> None:
-    """ads.parquet rewritten batch by batch with the corpus columns; networks and templates."""
+    """ads.parquet rewritten batch by batch with the corpus columns."""
     template_ids, network_ids = ids
     tmp = out_dir / "ads.parquet.tmp"
     writer: pq.ParquetWriter | None = None
@@ -222,7 +221,6 @@ def _write_streamed(
         if writer is not None:
             writer.close()
     tmp.replace(source)
-    _write(out_dir, networks, templates)
 
 
 def score_corpus(
