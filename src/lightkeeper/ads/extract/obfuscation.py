@@ -118,14 +118,20 @@ def _foldable() -> tuple[re.Pattern[str], frozenset[str]]:
     The characters above the BMP stay out of the class: there they would make it a slow list of
     ranges instead of a bitmap.
     """
+    foldable = _foldable_chars()
+    bmp = "".join(re.escape(char) for char in foldable if ord(char) <= _LAST_BMP)
+    return re.compile(f"[{bmp}]"), frozenset(char for char in foldable if ord(char) > _LAST_BMP)
+
+
+@cache
+def _foldable_chars() -> tuple[str, ...]:
+    """Every character `_folded_char` replaces, but the common emoji marks, in code point order."""
     candidates = {
         char for char in map(chr, range(0x80, _LAST_SCANNED)) if char.isnumeric() or char.isspace()
     }
     candidates.update(_HOMOGLYPHS, _DELETED, _DASHES, _KEYCAP_TEN)
     candidates.update(map(chr, range(0xFF01, 0xFF5F)))
-    foldable = sorted(c for c in candidates - _COMMON_MARK_SET if _folded_char(c) is not None)
-    bmp = "".join(re.escape(char) for char in foldable if ord(char) <= _LAST_BMP)
-    return re.compile(f"[{bmp}]"), frozenset(char for char in foldable if ord(char) > _LAST_BMP)
+    return tuple(sorted(c for c in candidates - _COMMON_MARK_SET if _folded_char(c) is not None))
 
 
 _LAST_BMP = 0xFFFF
@@ -683,19 +689,32 @@ def decode_digits_thoroughly_if_different(text: str) -> str | None:
 
 
 def _decoded(text: str, *, thorough: bool) -> str:
-    # One ASCII image of the text and one scan of it serve the screens of every pass; a pass
-    # that changes the text (rare) makes a new image, and the passes after it screen it alone.
-    folded = _fold_unicode(text)
-    raw = folded.encode("ascii", "replace")
-    screened: _Screened | None = _screen(raw)
+    # One scan of the text tells most texts (nothing to fold, spell out, convert or unpace) to
+    # stay as they are. Otherwise one ASCII image of the text and one scan of it serve the
+    # screens of every pass; a pass that changes the text (rare) makes a new image and screens it
+    # again.
+    found = None if thorough else _text_screen(text)
+    if found is None:  # the thorough pass, or a text with characters to fold first
+        folded = _fold_unicode(text)
+        raw = folded.encode("ascii", "replace")
+        screened = _screen(raw)
+        paced = True
+    elif not found:
+        return text
+    else:
+        folded = text
+        raw = text.encode("ascii", "replace")
+        screened = _screened(found)
+        paced = _COMMA_SCREEN in found
     spelled = _decode_spelled(folded, raw, thorough=thorough, screened=screened)
     if spelled is not folded:
         raw = spelled.encode("ascii", "replace")
-        screened = None
-    commas = _decode_comma_digits(spelled, raw)
+        screened = _screen(raw)
+        paced = True
+    commas = _decode_comma_digits(spelled, raw) if paced else spelled
     if commas is not spelled:
         raw = commas.encode("ascii", "replace")
-        screened = None
+        screened = _screen(raw)
     return _decode_lookalikes(commas, raw, screened)
 
 
@@ -706,19 +725,31 @@ def _decoded(text: str, *, thorough: bool) -> str:
 # scans they replace. Each tells exactly what its counterpart tells (tests/ads/test_obfuscation.py
 # checks them against each other).
 _NOT_ALNUM = "[^a-zA-Z0-9]"
-_DIGIT_WORD = f"(?:{_SCREEN_ALTERNATION})"
-_SCREENS = (
-    # 0, 1: `_has_glued_digit_words` ("7one3", "cero6", "972 fivefive", "fivefive 972")
-    f"(?i)[0-9](?:{_DIGIT_WORD}|{_NOT_ALNUM}{{1,3}}{_DIGIT_WORD}{_DIGIT_WORD})",
-    f"(?i)(?:{_DIGIT_WORD}|{_DIGIT_WORD}{_DIGIT_WORD}{_NOT_ALNUM}{{1,3}})[0-9]",
-    # 2: `_standalone_digit_words` finds some: a whole ASCII word is a digit word
-    f"(?i)(?:^|[^a-zA-Z]){_DIGIT_WORD}(?:[^a-zA-Z]|$)",
-    # 3: `_has_mixed_word`: a word of digits and look-alikes only, with both side by side
-    "(?:^|[^0-9A-Za-z|])[0-9OoIl|SBZ]*(?:[0-9][OoIl|SBZ]|[OoIl|SBZ][0-9])[0-9OoIl|SBZ]*"
-    "(?:[^0-9A-Za-z|]|$)",
-    # 4: `_LETTER_GROUP_RE`: a group of 2 to 4 look-alikes after a digit group
-    r"[0-9][ \-.*~/_()]{1,3}[OoIl|SBZ]{2,4}(?:[^0-9A-Za-z|]|$)",
-)
+
+
+def _screen_patterns(flags: str, digit_word: str) -> tuple[str, ...]:
+    """The screens, for a digit word expression and the flags that make it caseless."""
+    return (
+        # 0, 1: `_has_glued_digit_words` ("7one3", "cero6", "972 fivefive", "fivefive 972")
+        f"{flags}[0-9](?:{digit_word}|{_NOT_ALNUM}{{1,3}}{digit_word}{digit_word})",
+        f"{flags}(?:{digit_word}|{digit_word}{digit_word}{_NOT_ALNUM}{{1,3}})[0-9]",
+        # 2: `_standalone_digit_words` finds some: a whole ASCII word is a digit word
+        f"{flags}(?:^|[^a-zA-Z]){digit_word}(?:[^a-zA-Z]|$)",
+        # 3: `_has_mixed_word`: a word of digits and look-alikes only, with both side by side
+        "(?:^|[^0-9A-Za-z|])[0-9OoIl|SBZ]*(?:[0-9][OoIl|SBZ]|[OoIl|SBZ][0-9])[0-9OoIl|SBZ]*"
+        "(?:[^0-9A-Za-z|]|$)",
+        # 4: `_LETTER_GROUP_RE`: a group of 2 to 4 look-alikes after a digit group
+        r"[0-9][ \-.*~/_()]{1,3}[OoIl|SBZ]{2,4}(?:[^0-9A-Za-z|]|$)",
+    )
+
+
+def _ascii_caseless(pattern: str) -> str:
+    """The pattern with each letter a class of its two ASCII cases: RE2's (?i) on UTF-8 text
+    would also match "ſ" or the Kelvin sign, which the ASCII image of the text shows as "?"."""
+    return "".join(f"[{char}{char.upper()}]" if char.isalpha() else char for char in pattern)
+
+
+_SCREENS = _screen_patterns("(?i)", f"(?:{_SCREEN_ALTERNATION})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -747,9 +778,66 @@ _SCREEN_SET = _screen_set()
 def _screen(raw: bytes) -> _Screened:
     """What the screens find in `raw`, the ASCII image of a text."""
     found = _SCREEN_SET.Match(raw)
-    if not found:
-        return _NOTHING
-    hits = set(found)
+    return _screened(found) if found else _NOTHING
+
+
+def _screened(found: list[int]) -> _Screened:
+    """What the screens found, from the indexes of those that matched (those of `_SCREENS`)."""
     return _Screened(
-        glued=0 in hits or 1 in hits, digit_word=2 in hits, lookalike=3 in hits or 4 in hits
+        glued=0 in found or 1 in found,
+        digit_word=2 in found,
+        lookalike=3 in found or 4 in found,
     )
+
+
+# The same screens on the text itself (UTF-8, where RE2 reads a non-ASCII character as one
+# character, like the "?" that stands for it in the ASCII image), with two more: one for the
+# pass of comma-paced digits and one for the characters the Unicode pass folds. A text that none
+# of them finds is decoded as it is, without an image; one with characters to fold is screened
+# again once folded.
+_COMMA_SCREEN = len(_SCREENS)  # "7,1,3", "7, 1, 3": what `_decode_comma_digits` looks for
+_FOLD_SCREEN = _COMMA_SCREEN + 1
+
+
+@cache
+def _text_screen_set() -> Any:
+    """The screens for texts, built on first use: the class of foldable characters needs the
+    Unicode tables (~15 ms)."""
+    marks = "".join(f"\\x{{{ord(char):x}}}" for char in sorted(_COMMON_MARK_SET))
+    patterns = (
+        *_screen_patterns("", f"(?:{_ascii_caseless(_SCREEN_ALTERNATION)})"),
+        "[0-9],[0-9],[0-9]|[0-9], [0-9], [0-9]",
+        f"[{_re2_class(_foldable_chars())}]|[0-9][{marks}]|[{marks}][0-9]",
+    )
+    screens = re2.Set.SearchSet(re2.Options())
+    for pattern in patterns:
+        screens.Add(pattern.encode())
+    screens.Compile()
+    return screens
+
+
+def _re2_class(chars: tuple[str, ...]) -> str:
+    """The body of an RE2 character class holding the (sorted) characters, as ranges."""
+    ranges: list[list[int]] = []
+    for code in map(ord, chars):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        f"\\x{{{low:x}}}" if low == high else f"\\x{{{low:x}}}-\\x{{{high:x}}}"
+        for low, high in ranges
+    )
+
+
+def _text_screen(text: str) -> list[int] | None:
+    """The indexes of the text screens that match the text (`_SCREENS`, then `_COMMA_SCREEN`),
+    or None when the text has characters to fold (or cannot be encoded: lone surrogates)."""
+    try:
+        utf8 = text.encode()
+    except UnicodeEncodeError:
+        return None
+    found: list[int] | None = _text_screen_set().Match(utf8)  # None when nothing matches
+    if not found:
+        return []
+    return None if _FOLD_SCREEN in found else found

@@ -305,23 +305,45 @@ def _chain_info(chain: str, region: str, plus: bool) -> _ChainInfo | None:
     """The chain's analysis, or None when no window of it can be a phone."""
     parts = _GROUP_SPLIT_RE.split(chain)  # "", digits, separator, digits, ..., ""
     digits = tuple(parts[1::2])
-    if sum(map(len, digits)) < _MIN_DIGITS:
-        return None
-    # Many chains that get here (dates, postal codes) cannot be a phone by their lengths alone:
-    # drop them before looking at their context. Ids can: their context drops them before any
-    # parsing, which is the expensive step.
-    if not _has_plausible_window(digits, region, plus):
+    total = sum(map(len, digits))
+    if total < _MIN_DIGITS:
         return None
     seps = tuple(parts[2:-1:2])
     kinds = [_KEEP] + [_KEEP if len(sep) == 1 else _separator_kind(sep) for sep in seps]
     for index in _chain_decoy_indexes(digits, seps):
         kinds[index] = _DECOY
+    phones: dict[int, tuple[str, ...]] = {}
+    whole = _whole_chain_phone(digits, kinds, total, region, plus)
+    if whole is not None:
+        phones[0] = (whole,)
+    # Many chains that get here (dates, postal codes) cannot be a phone by their lengths alone:
+    # drop them before looking at their context. Ids can: their context drops them before any
+    # parsing, which is the expensive step.
+    elif not _has_plausible_window(digits, region, plus):
+        return None
     zip_mask = 0
     if len(digits[0]) == 5:
         zip_mask = 1  # "Houston, TX 77002": a ZIP code, maybe with its "-1234"
         if len(digits) > 1 and len(digits[1]) == 4 and seps[0] == "-":
             zip_mask = 3
-    return _ChainInfo(digits, seps, tuple(kinds), zip_mask, {})
+    return _ChainInfo(digits, seps, tuple(kinds), zip_mask, phones)
+
+
+def _whole_chain_phone(
+    digits: tuple[str, ...], kinds: list[int], total: int, region: str, plus: bool
+) -> str | None:
+    """The phone that the whole chain is, when nothing in it breaks it up, else None.
+
+    Most chains are one number ("713-555-0123", "+34 734 02 41 09"). When no group is a decoy
+    or follows a list or sentence break, the search of `_chain_phones` tries the whole chain
+    first and stops there if it is valid; so without context decoys its answer is known after
+    one (cached) validity check, without the window search.
+    """
+    if total > _MAX_WINDOW or _DECOY in kinds or _SENTENCE in kinds or _ITEM in kinds:
+        return None
+    if not _is_plausible_window(digits):
+        return None
+    return _phone_for("".join(digits), region, plus, 0)
 
 
 def _separator_kind(sep: str) -> int:
