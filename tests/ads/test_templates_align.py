@@ -6,6 +6,7 @@ in one run; the value scan uses `findall` over an unnamed pattern instead of mat
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 import pytest
@@ -13,8 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lightkeeper.ads.templates.align import (
+    _AGE_AFTER,
+    _AGE_BEFORE,
+    _EMAIL,
+    _MASKED,
+    _NUMBERS,
+    _TOKENS,
+    _URL,
     _URL_HINT,
     _VALUES,
+    MAX_TOKENS,
+    Token,
     _masked_values,
     edit_opcodes,
     tokens,
@@ -85,16 +95,49 @@ def test_edit_opcodes_defer_to_difflib_when_unsure(a: str, b: str) -> None:
     assert fast(a.split(), b.split()) is None
 
 
-texts = st.text(
+characters = st.text(
     alphabet=st.sampled_from(list("ab 0123456789$€£+()-.,:/_@whtp%xyusdUSD'’\n")), max_size=60
 )
+fragments = st.sampled_from(
+    [
+        "+1 713 555 0123",
+        "(713) 555-0123",
+        "713.555.0199",
+        "$200",
+        "200 USD",
+        "150 roses",
+        "23 yo",
+        "age: 23",
+        "ana@mail.com",
+        "@ana_x",
+        "www.example.com/a",
+        "HTTPS://example.org",
+        "call me",
+        "years",
+        "12",
+        ", ",
+        " ",
+        "+",
+        "(",
+    ]
+)
+texts = st.one_of(characters, st.lists(fragments, max_size=8).map("".join))
+
+
+def plain_values(text: str) -> re.Pattern[str]:
+    """The value pattern as first written: named alternatives, no lookahead."""
+    has_at, has_url = "@" in text, _URL_HINT.search(text) is not None
+    written = (_EMAIL if has_at else "") + (_URL if has_url else "") + _NUMBERS.removeprefix("|")
+    return re.compile(written, re.IGNORECASE)
 
 
 @settings(max_examples=1000, deadline=None)
 @given(texts)
-def test_masked_values_match_the_named_pattern(text: str) -> None:
-    pattern = _VALUES[("@" in text, _URL_HINT.search(text) is not None)]
-    assert _masked_values(text) == tuple(m.group() for m in pattern.finditer(text))
+def test_value_scans_match_the_plain_pattern(text: str) -> None:
+    plain = [(m.lastgroup, m.span()) for m in plain_values(text).finditer(text)]
+    key = ("@" in text, _URL_HINT.search(text) is not None)
+    assert [(m.lastgroup, m.span()) for m in _VALUES[key].finditer(text)] == plain
+    assert list(_masked_values(text)) == [text[start:end] for _, (start, end) in plain]
 
 
 def test_tokens_keep_kinds_keys_and_spans() -> None:
@@ -113,3 +156,28 @@ def test_tokens_keep_kinds_keys_and_spans() -> None:
     ]
     assert [t.key for t in toks][:3] == ["anna", ",", "<age>"]
     assert [text[t.start : t.end] for t in toks][-3:] == ["713-555-0123", "or", "ana@mail.com"]
+
+
+def token_by_token(text: str) -> list[Token]:
+    """Tokens as first written: one named tuple per match, ages marked afterwards."""
+    out: list[Token] = []
+    for match in _TOKENS[("@" in text, _URL_HINT.search(text) is not None)].finditer(text):
+        kind = match.lastgroup or "mark"
+        value = match.group()
+        if kind == "phone" and sum(c.isdigit() for c in value) < 7:
+            kind = "number"
+        out.append(Token(f"<{kind}>" if kind in _MASKED else value.lower(), kind, *match.span()))
+        if len(out) >= MAX_TOKENS:
+            break
+    for i, tok in enumerate(out):
+        after = out[i + 1].key if i + 1 < len(out) else ""
+        before = out[i - 1].key if i else ""
+        if tok.kind == "number" and (after in _AGE_AFTER or before in _AGE_BEFORE):
+            out[i] = Token("<age>", "age", tok.start, tok.end)
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(texts, st.text(max_size=80), st.lists(fragments, max_size=120).map(" ".join)))
+def test_tokens_match_token_by_token(text: str) -> None:
+    assert tokens(text) == token_by_token(text)

@@ -57,26 +57,26 @@ _TOKENS = {
 }
 _MAYBE_MASKED = re.compile(r"[\d@]|https?:|www\.", re.IGNORECASE)
 _GROUP = re.compile(r"\(\?P<\w+>")
+# Without email or URL every value starts with a digit, a currency sign, "+" or "(": the
+# lookahead lets the scan pass other characters without trying each alternative (same matches).
+_DIGIT_FIRST = r"(?=[\d$€£+(])"
 _VALUES = {
     (has_at, has_url): re.compile(
-        (_EMAIL if has_at else "") + (_URL if has_url else "") + _NUMBERS.removeprefix("|"),
+        ("" if has_at or has_url else _DIGIT_FIRST)
+        + "(?:"
+        + (_EMAIL if has_at else "")
+        + (_URL if has_url else "")
+        + _NUMBERS.removeprefix("|")
+        + ")",
         re.IGNORECASE,
     )
     for has_at in (False, True)
     for has_url in (False, True)
 }
-# The same alternatives without group names, so `findall` returns whole matches (no match
-# objects); without email or URL every value starts with a digit, a currency sign, "+" or "(",
-# and the lookahead lets the scan pass other characters without trying each alternative.
+# The same without group names, so `findall` returns whole matches (no match objects).
 _VALUE_STRINGS = {
-    (has_at, has_url): re.compile(
-        ("" if has_at or has_url else r"(?=[\d$€£+(])")
-        + "(?:"
-        + _GROUP.sub("(?:", pattern.pattern)
-        + ")",
-        re.IGNORECASE,
-    )
-    for (has_at, has_url), pattern in _VALUES.items()
+    key: re.compile(_GROUP.sub("(?:", pattern.pattern), re.IGNORECASE)
+    for key, pattern in _VALUES.items()
 }
 _AGE_NEXT = re.compile(r"\s*(?:yo|y/o|years|yrs|year|años|anos|añitos)\b", re.IGNORECASE)
 _AGE_PREVIOUS = re.compile(r"\b(?:age|edad|aged)\s*:?\s*$", re.IGNORECASE)
@@ -109,20 +109,16 @@ class Token(NamedTuple):
     end: int
 
 
-class _Tokens(NamedTuple):
-    """The tokens of a sentence as parallel lists (one object per sentence, not per token).
-
-    Cached and shared: callers must not change the lists."""
-
-    keys: list[str]
-    kinds: list[str]
-    starts: list[int]
-    ends: list[int]
+# The tokens of a sentence as parallel tuples: keys, kinds, starts, ends. One plain tuple per
+# sentence, not an object per token; plain tuples of strings and numbers also drop out of the
+# garbage collector's sight, so the many the cache keeps cost no time in full collections.
+_Tokens = tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
-    """One ad of a cluster, as sentences (boilerplate removed), for alignment."""
+class Member(NamedTuple):
+    """One ad of a cluster, as sentences (boilerplate removed), for alignment.
+
+    (A named tuple: a describe batch makes thousands, and these are cheaper to make.)"""
 
     sentences: Sequence[str]  # as written, with the break and spaces that follow them
     keys: Sequence[int]  # normalised sentence hashes: equal keys, same sentence up to slots
@@ -165,7 +161,7 @@ def _tokens_of(text: str) -> _Tokens:
             break
     if "number" in kinds:
         _mark_ages(keys, kinds)
-    return _Tokens(keys, kinds, starts, ends)
+    return tuple(keys), tuple(kinds), tuple(starts), tuple(ends)
 
 
 def _mark_ages(keys: list[str], kinds: list[str]) -> None:
@@ -269,24 +265,23 @@ def _sentence_text(
     words = _WordVotes(rep_tokens)
     for text in votes.same:
         words.add_same(text)
-    rep_keys = rep_tokens.keys
+    rep_keys = rep_tokens[0]
     rep_set = frozenset(rep_keys)
     matcher: SequenceMatcher[str] | None = None
     for text in votes.other:
         toks = _tokens_of(text)
-        opcodes: Sequence[Opcode] | None = edit_opcodes(toks.keys, rep_keys, rep_set)
+        opcodes: Sequence[Opcode] | None = edit_opcodes(toks[0], rep_keys, rep_set)
         if opcodes is None:  # not provably difflib's answer: ask difflib
             if matcher is None:
                 matcher = SequenceMatcher(None, autojunk=False)
                 matcher.set_seq2(rep_keys)
-            matcher.set_seq1(toks.keys)
+            matcher.set_seq1(toks[0])
             opcodes = matcher.get_opcodes()
         words.add(text, toks, opcodes)
     return words.render(rep_sentence, votes.present, cities, slots)
 
 
-
-def edit_opcodes(a: list[str], b: list[str], b_set: frozenset[str]) -> list[Opcode] | None:
+def edit_opcodes(a: Sequence[str], b: Sequence[str], b_set: frozenset[str]) -> list[Opcode] | None:
     """difflib's opcodes turning `a` into `b` (``SequenceMatcher(None, a, b, autojunk=False)``)
     when `a` and `b` differ in one run, else None (then ask difflib).
 
@@ -389,12 +384,13 @@ class _WordVotes:
 
     def __init__(self, rep: _Tokens) -> None:
         self.rep = rep
-        n = len(rep.keys)
+        _, kinds, _, _ = rep
+        n = len(kinds)
         self.agree = [0] * n  # members agreeing besides the `same` ones
         self.values: list[list[str]] = [[] for _ in range(n)]
         self.inserted: list[list[str]] = [[] for _ in range(n + 1)]
         self.same = 0  # members writing the sentence as the representative does
-        self.masked = [j for j, kind in enumerate(rep.kinds) if kind in _MASKED]
+        self.masked = [j for j, kind in enumerate(kinds) if kind in _MASKED]
 
     def add_same(self, text: str) -> None:
         """A member with the same sentence key: it agrees everywhere; masked values differ."""
@@ -406,7 +402,7 @@ class _WordVotes:
     def add(self, text: str, toks: _Tokens, opcodes: Sequence[Opcode]) -> None:
         """A member whose sentence differs: aligned word by word."""
         agree, values = self.agree, self.values
-        starts, ends = toks.starts, toks.ends
+        _, _, starts, ends = toks
         for tag, i1, i2, j1, j2 in opcodes:
             if tag == "equal":
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
@@ -419,7 +415,7 @@ class _WordVotes:
 
     def render(self, rep_text: str, members: int, cities: set[str], slots: _Slots) -> str:
         kept = [(count + self.same) * 2 > members for count in self.agree]
-        kinds, starts, ends = self.rep.kinds, self.rep.starts, self.rep.ends
+        _, kinds, starts, ends = self.rep
         pieces: list[str] = []
         previous_end = 0
         j, n = 0, len(kinds)
@@ -469,7 +465,7 @@ def _clean(value: str) -> str:
 def _span(text: str, toks: _Tokens, i1: int, i2: int) -> str:
     if i1 >= i2:
         return ""
-    return text[toks.starts[i1] : toks.ends[i2 - 1]]
+    return text[toks[2][i1] : toks[3][i2 - 1]]
 
 
 def _ordered(slots: _Slots) -> list[tuple[str, list[str]]]:
@@ -504,13 +500,13 @@ def _value_kind(value: str, cities: set[str] | frozenset[str]) -> str:
 @lru_cache(maxsize=_CACHED)
 def _kind_of(value: str) -> str:
     """What a slot value is, cities aside (see `_value_kind`)."""
-    toks = _tokens_of(value)
-    kinds = set(toks.kinds)
+    keys, kind_of_token, _, _ = _tokens_of(value)
+    kinds = set(kind_of_token)
     kinds.discard("mark")
     for masked in ("phone", "email", "handle", "url", "price", "age"):
         if masked in kinds:
             return masked
-    words = [key for key, kind in zip(toks.keys, toks.kinds, strict=True) if kind == "word"]
+    words = [key for key, kind in zip(keys, kind_of_token, strict=True) if kind == "word"]
     if len(words) >= 5 and sum(w in _DIGIT_WORDS for w in words) * 2 >= len(words):
         return "phone"
     if kinds == {"number"}:

@@ -844,8 +844,9 @@ def _describe_batch(batch: _DescribeBatch) -> pa.Table:
         related=np.zeros(len(batch.boilerplate), dtype=np.float64),
     )
     labels, corpus = batch.labels, batch.corpus
-    members = _members(batch.texts, corpus, boiler)
-    reps = _representatives(labels, corpus, boiler, batch.opts)
+    boilerplate = boiler.contains(corpus.sentence_hash)  # per sentence, for both steps
+    members = _members(batch.texts, corpus, boilerplate)
+    reps = _representatives(labels, corpus, boilerplate, batch.opts)
     bounds = np.r_[0, np.flatnonzero(np.diff(labels)) + 1, len(labels)]
     texts: list[str] = []
     slots: list[list[dict[str, Any]]] = []
@@ -868,8 +869,9 @@ def _rank_within(labels: I64) -> I64:
     return rank
 
 
-def _members(texts: pa.Table, corpus: Corpus, boiler: Boilerplate) -> list[Member]:
-    """Each row as an alignment member: sentences with keys, boilerplate and empty ones out."""
+def _members(texts: pa.Table, corpus: Corpus, boilerplate: npt.NDArray[np.bool_]) -> list[Member]:
+    """Each row as an alignment member: sentences with keys, boilerplate (`boilerplate`, per
+    sentence of `corpus`) and empty ones out."""
     n = texts.num_rows
     offsets, data = offsets_and_bytes(ad_texts(texts))
     # Sentences tile their text, so the texts' bytes with sentence offsets are a string array.
@@ -882,7 +884,7 @@ def _members(texts: pa.Table, corpus: Corpus, boiler: Boilerplate) -> list[Membe
         [None, pa.py_buffer(sentence_offsets), pa.py_buffer(data)],
     )
     hashes = corpus.sentence_hash
-    kept = (hashes != 0) & ~boiler.contains(hashes)
+    kept = (hashes != 0) & ~boilerplate
     kept_text = sentences.filter(pa.array(kept)).to_pylist()
     kept_keys = hashes[kept].tolist()
     ends = np.cumsum(np.bincount(owner[kept], minlength=n)).tolist()
@@ -893,6 +895,26 @@ def _members(texts: pa.Table, corpus: Corpus, boiler: Boilerplate) -> list[Membe
         members.append(Member(kept_text[begin:end], kept_keys[begin:end], city))
         begin = end
     return members
+
+
+def _one_of_each(keys: U64, owner: I64, shingles: U64) -> I64:
+    """An index of each distinct value of `keys`, hashes of (owner, shingle) pairs.
+
+    A plain sort is several times faster than the stable one `np.unique` uses to return first
+    indices; any index of a key will do unless two different pairs share a key (a hash
+    collision), which is checked, and then the first ones are taken as before."""
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    repeat = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
+    if len(repeat) and (
+        np.any(owner[order[repeat]] != owner[order[repeat + 1]])
+        or np.any(shingles[order[repeat]] != shingles[order[repeat + 1]])
+    ):
+        _, first = np.unique(keys, return_index=True)
+        return np.asarray(first, dtype=np.int64)
+    distinct = np.ones(len(keys), dtype=bool)
+    distinct[repeat + 1] = False
+    return np.asarray(order[distinct], dtype=np.int64)
 
 
 def _spans(starts: I64, lengths: I64) -> I64:
@@ -910,27 +932,33 @@ def _column_values(table: pa.Table, name: str) -> list[str]:
 
 
 def _representatives(
-    labels: I64, corpus: Corpus, boiler: Boilerplate, opts: TemplateOptions
+    labels: I64, corpus: Corpus, boilerplate: npt.NDArray[np.bool_], opts: TemplateOptions
 ) -> I64:
     """Per template, the position of the member most like the others (rows grouped by label).
 
     A member's score is the mean, over its distinct shingles, of how many members of its
     template share that shingle: the medoid under shingle overlap, found without pairs.
-    Ties go to the earliest member (canonical order).
+    Ties go to the earliest member (canonical order). `boilerplate` flags the sentences of
+    `corpus` left out.
     """
     m = len(labels)
-    keep = ~boiler.contains(corpus.sentence_hash)[corpus.token_sentence]
+    keep = ~boilerplate[corpus.token_sentence]
     owner = corpus.sentence_ad[corpus.token_sentence][keep]
     shingles, offsets = shingle_hashes(corpus.token_hash[keep], owner, m, k=opts.shingle_size)
     owner_of = np.repeat(np.arange(m, dtype=np.int64), np.diff(offsets))
     with np.errstate(over="ignore"):
         own_key = mix64(shingles ^ (owner_of.astype(np.uint64) * _GOLDEN))
-        _, first = np.unique(own_key, return_index=True)
+        first = _one_of_each(own_key, owner_of, shingles)
         d_owner, d_shingle = owner_of[first], shingles[first]
         label_key = mix64(d_shingle ^ (labels[d_owner].astype(np.uint64) * _SALT))
-    _, inverse, counts = np.unique(label_key, return_inverse=True, return_counts=True)
-    share = counts[inverse.reshape(-1)].astype(np.float64)
-    score = np.bincount(d_owner, weights=share, minlength=m)
+    # Each distinct (template, shingle) adds its member count to each of its members' scores
+    # (sums of whole numbers, exact in any order).
+    order = np.argsort(label_key)
+    sorted_keys = label_key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    counts = np.diff(np.r_[starts, len(sorted_keys)])
+    share = np.repeat(counts, counts).astype(np.float64)
+    score = np.bincount(d_owner[order], weights=share, minlength=m)
     size = np.bincount(d_owner, minlength=m)
     mean = np.divide(score, size, out=np.zeros(m), where=size > 0)
     ranked = np.lexsort((np.arange(m), -mean, labels))
