@@ -347,8 +347,8 @@ def _run_pieces_of(run: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(pieces)
 
 
-def _spelled_runs_near(text: str, words: list[str], letters: bytes) -> list[tuple[int, int]]:
-    """Spans of the runs holding the given standalone digit words, in order, not overlapping;
+def _spelled_runs_near(text: str, letters: bytes) -> list[tuple[int, int]]:
+    """Spans of the runs holding the text's standalone digit words, in order, not overlapping;
     `letters` is the text's `_letters_image`."""
     low = text.lower()
     if len(low) != len(text):  # rare letters whose lower case is longer: scan it all
@@ -356,7 +356,7 @@ def _spelled_runs_near(text: str, words: list[str], letters: bytes) -> list[tupl
     odd = any(char in text for char in _CASE_ONLY_LOOKALIKES)
     runs, haystack = (_SPELLED_RUN_RE, text) if odd else (_LOWER_RUN_RE, low)
     spans: list[tuple[int, int]] = []
-    for index in _standalone_positions(low, words, letters):
+    for index in _standalone_positions(low, letters):
         if spans and index < spans[-1][1]:
             continue  # inside the run found last
         # The run may begin before the word, with digits or glued words: "cerosiete7tres".
@@ -371,8 +371,16 @@ def _spelled_runs_near(text: str, words: list[str], letters: bytes) -> list[tupl
     return spans
 
 
-def _standalone_positions(low: str, words: list[str], letters: bytes) -> list[int]:
-    """Sorted positions of the words where they stand on their own (not inside other words).
+# A digit word between spaces in the letters image: a standalone word of the text, but maybe
+# next to a non-ASCII letter (a space in the image).
+_IMAGE_WORD_RE = re.compile(
+    b" (?:" + b"|".join(sorted(_SCREEN_WORDS, key=lambda w: (-len(w), w))) + b")(?= )"
+)
+
+
+def _standalone_positions(low: str, letters: bytes) -> list[int]:
+    """Sorted positions of the digit words where they stand on their own (not inside other
+    words).
 
     Found in the letters image, where only the standalone occurrences are bounded by spaces; a
     space there may still be a non-ASCII letter in the text, hence the checks on `low`. A digit
@@ -381,17 +389,13 @@ def _standalone_positions(low: str, words: list[str], letters: bytes) -> list[in
     """
     positions: list[int] = []
     size = len(low)
-    for word in words:
-        needle = b" " + word.encode() + b" "
-        index = letters.find(needle)  # the padding space makes it the word's position in low
-        while index != -1:
-            end = index + len(word)
-            if (index == 0 or not low[index - 1].isalpha()) and (
-                end == size or not low[end].isalpha()
-            ):
-                positions.append(index)
-            index = letters.find(needle, end + 1)
-    return sorted(positions)
+    # The padding space before the word makes its position in the image its position in low.
+    for match in _IMAGE_WORD_RE.finditer(letters):
+        index, end = match.span()
+        end -= 1
+        if (index == 0 or not low[index - 1].isalpha()) and (end == size or not low[end].isalpha()):
+            positions.append(index)
+    return positions
 
 
 def _all_spelled_runs(text: str) -> list[tuple[int, int]]:
@@ -430,8 +434,7 @@ def _decode_spelled(text: str, raw: bytes, *, thorough: bool, screened: _Screene
         if screened.glued:
             spans = _all_spelled_runs(text)
         elif screened.digit_word:
-            letters = _letters_image(raw)
-            spans = _spelled_runs_near(text, _standalone_digit_words(letters.split()), letters)
+            spans = _spelled_runs_near(text, _letters_image(raw))
         else:
             return text
     else:
@@ -439,8 +442,8 @@ def _decode_spelled(text: str, raw: bytes, *, thorough: bool, screened: _Screene
         words = letters.split()
         if _has_glued_digit_words(raw) or (thorough and _has_glued_word_run(words)):
             spans = _all_spelled_runs(text)  # rare: "7one3", "sixzerofour" need the full scan
-        elif hits := _standalone_digit_words(words):
-            spans = _spelled_runs_near(text, hits, letters)
+        elif _standalone_digit_words(words):
+            spans = _spelled_runs_near(text, letters)
         else:
             return text
     pieces: list[str] = []
