@@ -373,9 +373,7 @@ def _spelled_runs_near(text: str, letters: bytes) -> list[tuple[int, int]]:
 
 # A digit word between spaces in the letters image: a standalone word of the text, but maybe
 # next to a non-ASCII letter (a space in the image).
-_IMAGE_WORD_RE = re.compile(
-    b" (?:" + b"|".join(sorted(_SCREEN_WORDS, key=lambda w: (-len(w), w))) + b")(?= )"
-)
+_IMAGE_WORD_RE = re.compile(f" (?:{_SCREEN_ALTERNATION})(?= )".encode())
 
 
 def _standalone_positions(low: str, letters: bytes) -> list[int]:
