@@ -448,6 +448,8 @@ def _decode_spelled(text: str, raw: bytes, *, thorough: bool, screened: _Screene
     last = 0
     for start, end in spans:
         run = text[start:end]
+        if run.isdigit():
+            continue  # a plain number ("2024", found by a full scan): no digit word to decode
         run_pieces = _run_pieces(run) if len(run) <= _MAX_CACHED_RUN else _run_pieces_of(run)
         for piece_start, piece_end, decoded in run_pieces:
             pieces.append(text[last : start + piece_start])
@@ -529,7 +531,8 @@ class _Chunk:
 
 
 def _chunk(start: int, text: str) -> _Chunk:
-    return _Chunk(start, start + len(text), text, sum(map(str.isdigit, text)))
+    real = len(text) if text.isdigit() else sum(map(str.isdigit, text))
+    return _Chunk(start, start + len(text), text, real)
 
 
 def _chunks(text: str) -> list[_Chunk]:

@@ -243,10 +243,8 @@ def _phones_in(text: str, region: str) -> list[str]:
     image = text.encode("ascii", "replace").translate(_CANDIDATE_MAP)
     phones: list[str] = []
     for candidate in _CANDIDATE_RE.finditer(image):
-        position, end = candidate.span()
-        while (match := _CHAIN_RE.search(text, position, end)) is not None:
-            position = match.end()
-            phones.extend(_phones_in_chain(text, match.start(), position, region))
+        for match in _CHAIN_RE.finditer(text, *candidate.span()):
+            phones.extend(_phones_in_chain(text, *match.span(), region))
     return phones
 
 
@@ -386,6 +384,12 @@ _PREFIX_ENDINGS = tuple(
 )
 
 
+# The same test as one anchored match on the reversed text, instead of `endswith` trying each.
+_REVERSED_ENDING_RE = re.compile(
+    "|".join(re.escape(ending[::-1]) for ending in sorted(_PREFIX_ENDINGS, key=len, reverse=True))
+)
+
+
 def _context_decoys(text: str, start: int, end: int, info: _ChainInfo) -> int:
     """Bit mask of the groups the text around the chain makes ids, money, units, ages, dates,
     ZIP codes or parts of a link."""
@@ -394,7 +398,7 @@ def _context_decoys(text: str, start: int, end: int, info: _ChainInfo) -> int:
         before = text[max(0, start - _PREFIX_WINDOW) : start]
         marked = before.rstrip(_PREFIX_MARK_CHARS)
         if marked and (
-            marked.lower().endswith(_PREFIX_ENDINGS)
+            _REVERSED_ENDING_RE.match(marked.lower()[::-1]) is not None
             or "-" in before[len(marked) :]
             or "/" in before[len(marked) :]
         ):
