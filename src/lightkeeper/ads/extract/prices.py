@@ -22,7 +22,6 @@ words before it are read once per distinct 32 characters (`_left_context`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from lightkeeper.ads.extract.bytescan import ascii_lowered, byte_class_table
@@ -184,16 +183,12 @@ _Right = tuple[bool, str | None, str, tuple[str, int, bool] | None]
 _Left = tuple[str | None, str, tuple[str, int, bool] | None]
 
 
-@dataclass(slots=True)
-class _Candidate:
-    """A number in the text with everything around it that could make it a price."""
-
-    position: int
-    amount: float
-    currency: str | None
-    code: str
-    right: tuple[str, int, bool] | None  # (unit, unit position, tightly attached)
-    left: tuple[str, int, bool] | None  # (unit, unit position, explicit separator)
+# A number that may be a price: (position, amount, currency, code, unit written after it, unit
+# written before it), the units as (unit, unit position, attached / separated). A tuple rather than
+# an object: one is made for one number in five.
+_Candidate = tuple[
+    int, float, str | None, str, tuple[str, int, bool] | None, tuple[str, int, bool] | None
+]
 
 
 def extract_prices(
@@ -242,7 +237,11 @@ def _candidates(low: str, default: str) -> list[_Candidate]:
         right: _Right | None = None
         if following in _AFTER_STARTS or following.isspace():
             checks = _NOT_AFTER.match(low, end)
-            if checks is None or _is_not_price(amount, checks.group(*_NOT_AFTER_GROUPS)):
+            # Most numbers: no group takes part, nothing after them says they are not a price.
+            if checks is None or (
+                checks.lastindex is not None
+                and _is_not_price(amount, checks.group(*_NOT_AFTER_GROUPS))
+            ):
                 continue
             after = _AFTER.match(low, end)
             if after is not None:
@@ -368,7 +367,7 @@ def _candidate_at(
     currency = _currency(currency_word, default) if currency_word else None
     if not 0 < amount <= _MAX_AMOUNT:
         return None
-    return _Candidate(start, amount, currency, code, right_unit, left_unit)
+    return start, amount, currency, code, right_unit, left_unit
 
 
 def _right_unit(after: re.Match[str], unit_text: str, glue: str) -> tuple[str, int, bool]:
@@ -401,7 +400,8 @@ def _left_side(low: str, start: int) -> _Left | None:
     """
     window_start = start - _LEFT_WINDOW if start > _LEFT_WINDOW else 0
     seg = low[window_start:start]
-    if _ends_in_plain_word(seg):
+    words = seg.rsplit(None, 1)
+    if not words or _is_plain_word(words[-1]):
         return None
     currency, code, unit = _left_context(seg)
     if unit is not None:
@@ -410,16 +410,21 @@ def _left_side(low: str, start: int) -> _Left | None:
 
 
 def _ends_in_plain_word(seg: str) -> bool:
-    """True when the last word of `seg` shows that `_left_context(seg)` finds nothing.
+    """True when the last word of `seg` shows that `_left_context(seg)` finds nothing."""
+    words = seg.rsplit(None, 1)
+    return not words or _is_plain_word(words[-1])
 
-    Three words in four before a number are such words ("de", "rates:", "10am-"): one set look-up
+
+# Three words in four before a number are plain; the same few words ("de", "rates:") come back
+# in every ad.
+@lru_cache(maxsize=16_384)
+def _is_plain_word(word: str) -> bool:
+    """True when `word`, ending the text before a number, shows `_left_context` finds nothing.
+
+    Three words in four before a number are such words ("de", "rates:", "10am-"): one look-up
     instead of reading the last few words. Mirrors the first steps of `_left_context`: a word that
     ends in a currency, is only separators or is a separator word sends it there.
     """
-    words = seg.rsplit(None, 1)
-    if not words:
-        return True
-    word = words[-1]
     if not word.isascii():
         word = word.lower()  # as `_left_context` lower-cases `seg`
     if word.endswith(_CURRENCY_KEYS):
@@ -531,50 +536,53 @@ def _currency(word: str, default: str) -> str:
 
 def _priced(candidates: list[_Candidate], default: str) -> list[Price]:
     """Prices from the candidates: each unit word is given to one number only."""
+    if not candidates:
+        return []
     left_style = _units_written_first(candidates)
     used: set[int] = set()
-    prices: dict[Price, None] = {}  # insertion-ordered set: linear even for hostile input
-    for candidate in candidates:
-        unit = _chosen_unit(candidate, used, left_style=left_style)
-        price = _price_of(candidate, unit, default)
-        if price is not None:
-            prices[price] = None
-    return list(prices)
+    # Insertion-ordered set of the price fields (linear even for hostile input); a Price is made
+    # once the repeats are gone.
+    fields: dict[tuple[float, str, str, str], None] = {}
+    for _, amount, currency, code, right_unit, left_unit in candidates:
+        right = None if right_unit is None or right_unit[1] in used else right_unit
+        left = None if left_unit is None or left_unit[1] in used else left_unit
+        unit = _chosen_unit(right, left, left_style=left_style)
+        if unit is not None:
+            used.add(unit[1])
+        if (
+            currency is None
+            and not code
+            and (unit is None or not _MIN_BARE_AMOUNT <= amount <= _MAX_BARE_AMOUNT)
+        ):
+            continue  # a bare number is a price only with a unit, within bounds
+        fields[amount, currency or default, "unknown" if unit is None else unit[0], code] = None
+    return [_price(*price) for price in fields]
 
 
 def _units_written_first(candidates: list[_Candidate]) -> bool:
     """True when the first number with a unit beside it has the unit in front ("hh 150")."""
-    for candidate in candidates:
-        right_attached = candidate.right is not None and candidate.right[2]
-        if candidate.left is not None and not right_attached:
+    for _, _, _, _, right, left in candidates:
+        right_attached = right is not None and right[2]
+        if left is not None and not right_attached:
             return True
-        if candidate.right is not None:
+        if right is not None:
             return False
     return False
 
 
-def _chosen_unit(candidate: _Candidate, used: set[int], *, left_style: bool) -> str | None:
-    """The unit of one number, marking the unit word as used."""
-    right = candidate.right if candidate.right and candidate.right[1] not in used else None
-    left = candidate.left if candidate.left and candidate.left[1] not in used else None
-    choice: tuple[str, int, bool] | None
+def _chosen_unit(
+    right: tuple[str, int, bool] | None, left: tuple[str, int, bool] | None, *, left_style: bool
+) -> tuple[str, int, bool] | None:
+    """The unit of one number among those after and before it that no number took yet."""
     if right is not None and right[2]:
-        choice = right
-    elif left is not None and (left[2] or left_style or right is None):
-        choice = left
-    else:
-        choice = right or left
-    if choice is None:
-        return None
-    used.add(choice[1])
-    return choice[0]
+        return right
+    if left is not None and (left[2] or left_style or right is None):
+        return left
+    return right or left
 
 
-def _price_of(candidate: _Candidate, unit: str | None, default: str) -> Price | None:
-    """The Price a candidate stands for, or None when nothing marks it as a price."""
-    amount = candidate.amount
-    bare = candidate.currency is None and not candidate.code
-    if bare and (unit is None or not _MIN_BARE_AMOUNT <= amount <= _MAX_BARE_AMOUNT):
-        return None
-    currency = candidate.currency or default
-    return Price(amount, currency, unit or "unknown", candidate.code)
+# Operators repeat their rates across ads: a Price, immutable, is made once per process.
+@lru_cache(maxsize=8_192)
+def _price(amount: float, currency: str, unit: str, code: str) -> Price:
+    """The Price of these fields."""
+    return Price(amount, currency, unit, code)
