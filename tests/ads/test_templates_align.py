@@ -25,6 +25,8 @@ from lightkeeper.ads.templates.align import (
     _VALUES,
     MAX_TOKENS,
     Token,
+    _clean_values,
+    _masked_template,
     _masked_values,
     edit_opcodes,
     tokens,
@@ -138,6 +140,8 @@ def test_value_scans_match_the_plain_pattern(text: str) -> None:
     key = ("@" in text, _URL_HINT.search(text) is not None)
     assert [(m.lastgroup, m.span()) for m in _VALUES[key].finditer(text)] == plain
     assert list(_masked_values(text)) == [text[start:end] for _, (start, end) in plain]
+    form = _masked_template(text)
+    assert (form[2] if form else ()) == _clean_values(text)
 
 
 def test_tokens_keep_kinds_keys_and_spans() -> None:

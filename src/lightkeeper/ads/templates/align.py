@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from lightkeeper.ads.templates.shingles import SPELLED_DIGITS
@@ -236,23 +237,25 @@ def _vote(sentences: list[_SentenceVotes], member: Member, position: dict[int, i
     """
     texts = member.sentences[:MAX_SENTENCES]
     matched = [position.get(key, -1) for key in member.keys[:MAX_SENTENCES]]
-    seen: set[int] = set()
     pending: list[str] = []
-    previous = -1
-    for text, j in [*zip(texts, matched, strict=True), ("", len(sentences))]:
-        if j < 0 or j in seen or j <= previous:
-            if j < len(sentences):
-                pending.append(text)
+    previous = -1  # the last representative sentence matched; matches only move forward
+    for text, j in zip(texts, matched, strict=True):
+        if j <= previous:  # unmatched (-1), or matched out of order
+            pending.append(text)
             continue
         if pending:
-            gap = [k for k in range(previous + 1, j) if k not in seen]
-            for k, other in zip(gap, pending, strict=False):
-                sentences[k].other.append(other)
+            _pair(sentences, range(previous + 1, j), pending)
             pending = []
-        if j < len(sentences):
-            sentences[j].same.append(text)
-            seen.add(j)
+        sentences[j].same.append(text)
         previous = j
+    if pending:
+        _pair(sentences, range(previous + 1, len(sentences)), pending)
+
+
+def _pair(sentences: list[_SentenceVotes], gap: range, pending: list[str]) -> None:
+    """Unmatched member sentences vote "other" on the representative's, in order."""
+    for k, other in zip(gap, pending, strict=False):
+        sentences[k].other.append(other)
 
 
 def _sentence_text(
@@ -297,11 +300,16 @@ def edit_opcodes(a: Sequence[str], b: Sequence[str], b_set: frozenset[str]) -> l
     la, lb = len(a), len(b)
     shorter = la if la < lb else lb
     p = 0
-    while p < shorter and a[p] == b[p]:
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
         p += 1
     s = 0
-    while s < shorter - p and a[la - 1 - s] == b[lb - 1 - s]:
-        s += 1
+    if p < shorter:
+        for x, y in zip(reversed(a), reversed(b), strict=False):
+            if x != y or s == shorter - p:
+                break
+            s += 1
     a_end, b_end = la - s, lb - s
     if p == a_end and p == b_end:  # equal sequences
         return [("equal", 0, la, 0, lb)] if la else []
@@ -329,10 +337,12 @@ def _masked_sentence(rep_sentence: str, same: list[str], slots: _Slots) -> str:
     form = _masked_template(rep_sentence)
     if form is None:
         return rep_sentence
-    text, kinds = form
+    text, kinds, own = form
     buckets = [_bucket(slots, kind) for kind in kinds]
     for member_text in same:
-        for bucket, value in zip(buckets, _clean_values(member_text), strict=False):
+        # (the representative, and members copying it, need no second scan)
+        values = own if member_text == rep_sentence else _clean_values(member_text)
+        for bucket, value in zip(buckets, values, strict=False):
             if value:
                 bucket.append(value)
     return text
@@ -347,8 +357,9 @@ def _bucket(slots: _Slots, name: str) -> list[str]:
 
 
 @lru_cache(maxsize=_CACHED)
-def _masked_template(sentence: str) -> tuple[str, tuple[str, ...]] | None:
-    """`sentence` with its masked values as slots, and the slots' kinds; None if it has none."""
+def _masked_template(sentence: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """`sentence` with its masked values as slots, the slots' kinds and the values as shown
+    (its `_clean_values`); None if it has none."""
     if not _MAYBE_MASKED.search(sentence):
         return None
     spans = _masked_spans(sentence)
@@ -360,7 +371,8 @@ def _masked_template(sentence: str) -> tuple[str, tuple[str, ...]] | None:
         pieces.append(f"{sentence[previous_end:start]}{{{{{kind}}}}}")
         previous_end = end
     pieces.append(sentence[previous_end:])
-    return "".join(pieces), tuple(kind for kind, _, _ in spans)
+    values = tuple(_clean(sentence[start:end]) for _, start, end in spans)
+    return "".join(pieces), tuple(kind for kind, _, _ in spans), values
 
 
 def _masked_spans(text: str) -> list[tuple[str, int, int]]:
@@ -474,7 +486,9 @@ def _ordered(slots: _Slots) -> list[tuple[str, list[str]]]:
 
 
 def _top_values(values: Counter[str]) -> list[str]:
-    ranked = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+    """The most common values, ties in value order (two C sorts: by value, then stably by
+    count, highest first)."""
+    ranked = sorted(sorted(values.items()), key=itemgetter(1), reverse=True)
     return [value for value, _ in ranked[:MAX_VALUES]]
 
 
