@@ -337,7 +337,7 @@ def _whole_chain_phone(
     first and stops there if it is valid; so without context decoys its answer is known after
     one (cached) validity check, without the window search.
     """
-    if total > _MAX_WINDOW or _DECOY in kinds or _SENTENCE in kinds or _ITEM in kinds:
+    if total > _MAX_WINDOW or any(kinds):  # a kind other than _KEEP
         return None
     if not _is_plausible_window(digits):
         return None
@@ -358,10 +358,15 @@ def _chain_decoy_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[
         excluded.update(_round_the_clock_indexes(digits, seps))
     if "/" in seps:
         excluded.update(_day_month_indexes(digits, seps))
-    # Dates and measurements repeat one separator: "12/05/2024", "34-24-36".
+    # Dates and measurements repeat one separator: "12/05/2024", "34-24-36". A date has a group
+    # of 2 digits or fewer (its day or month), a measurement three groups of 2 or 3 digits: most
+    # phones ("713-555-0123") have neither and skip the searches.
     if len(seps) > 1 and any(seps[index] == seps[index + 1] for index in range(len(seps) - 1)):
-        excluded.update(_date_indexes(digits, seps))
-        excluded.update(_measurement_indexes(digits, seps))
+        short = [len(group) for group in digits if len(group) <= _MAX_MEASURE]
+        if short and min(short) <= 2:
+            excluded.update(_date_indexes(digits, seps))
+        if sum(size >= 2 for size in short) >= 3:
+            excluded.update(_measurement_indexes(digits, seps))
     return excluded
 
 
@@ -552,9 +557,12 @@ def _measurement_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[
     return found
 
 
+_MAX_MEASURE = 3  # digits of a body measurement, in inches or centimetres
+
+
 def _is_measurement(bust: str, waist: str, hips: str) -> bool:
     """Bust, waist and hips in inches ("34-24-36") or centimetres ("90-60-90", "96-61-90")."""
-    if not all(2 <= len(value) <= 3 for value in (bust, waist, hips)):
+    if not all(2 <= len(value) <= _MAX_MEASURE for value in (bust, waist, hips)):
         return False
     b, w, h = int(bust), int(waist), int(hips)
     inches = 28 <= b <= 50 and 18 <= w <= 40 and 28 <= h <= 56
