@@ -15,25 +15,20 @@ from __future__ import annotations
 
 import re
 
-from lightkeeper.ads.extract.bytescan import ascii_lowered, byte_class_table
+from lightkeeper.ads.extract.bytescan import ascii_lowered, digit_classes
 
 MIN_AGE = 14
 MAX_AGE = 80
 
 # Only standalone two-digit numbers can be ages: not part of a price, phone, time or decimal,
 # that is `\d{2}(?!\d|[.,:/]\d)` not after a character of `_NOT_BEFORE`. It is found over
-# `_digit_classes`: "0" a digit, "p" one of ".,:/", "n" one of "$#+", "x" anything else. The
-# pattern leads with a literal, so the regex engine jumps from digit to digit. The lookbehind
-# drops at once the numbers after a character of `_NOT_BEFORE` that is ASCII; the others ("€",
-# "£") are checked on the text.
+# `bytescan.digit_classes`: "0" a digit, "u" one outside ASCII ("５": a digit for `\d`, not for
+# `_NOT_BEFORE`), "c", "d" and "/" for ".,:/", "n" and "+" for "$#+". The pattern leads with a
+# literal, so the regex engine jumps from digit to digit. The lookbehind drops at once the numbers
+# after a character of `_NOT_BEFORE` that is ASCII; the others ("€", "£") are checked on the text.
 _NOT_BEFORE = frozenset("0123456789.,:/$€£#+")
-
-
-_CLASS_TABLE = byte_class_table((("0123456789", "0"), (".,:/", "p"), ("$#+", "n")))
-_CLASS_TWO_DIGITS = re.compile(rb"00(?<![0pn]00)(?!0|p0)")
-_CLASS_TWO_DIGITS_ANY = re.compile(rb"[0u][0u](?<![0pn][0u][0u])(?![0u]|p[0u])")
-_ASCII_BYTES = bytes(range(128))
-_ANY_DIGIT = re.compile(r"\d")
+_CLASS_TWO_DIGITS = re.compile(rb"00(?<![0cd/n+]00)(?!0|[cd/]0)")
+_CLASS_TWO_DIGITS_ANY = re.compile(rb"[0u][0u](?<![0cd/n+][0u][0u])(?![0u]|[cd/][0u])")
 # "(?:X|)", not "(?:X)?": the regex engine runs the latter as a repeat, several times dearer.
 _AGE_AFTER = re.compile(
     r"\s*-?\s*(?:"
@@ -108,32 +103,9 @@ def _two_digit_starts(low: str) -> list[int]:
 
     Some after a character of `_NOT_BEFORE` may be left out.
     """
-    classes = _digit_classes(low)
+    classes = digit_classes(low)
     pattern = _CLASS_TWO_DIGITS if classes.find(b"u") < 0 else _CLASS_TWO_DIGITS_ANY
     return [match.start() for match in pattern.finditer(classes)]
-
-
-def _digit_classes(low: str) -> bytes:
-    """`low` as one class letter per character (see `_CLASS_TABLE`), "u" for a digit outside
-    ASCII ("５": a digit for `\\d`, not for `_NOT_BEFORE`).
-
-    Such digits are rare; looking for one in the bytes of the characters outside ASCII costs less
-    than in the text.
-    """
-    classes = low.encode("ascii", "replace").translate(_CLASS_TABLE)
-    if low.isascii():
-        return classes
-    others = low.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-    digits = set(_ANY_DIGIT.findall(others.decode("utf-8", "surrogatepass")))
-    if not digits:
-        return classes
-    marked = bytearray(classes)
-    for digit in digits:
-        i = low.find(digit)
-        while i >= 0:
-            marked[i] = ord("u")
-            i = low.find(digit, i + 1)
-    return bytes(marked)
 
 
 def _is_stated_age(low: str, start: int, end: int) -> bool:

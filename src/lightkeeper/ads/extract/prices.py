@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lightkeeper.ads.extract.bytescan import ascii_lowered, byte_class_table
+from lightkeeper.ads.extract.bytescan import ascii_lowered, digit_classes
 from lightkeeper.ads.types import Price
 
 _DOLLAR_CURRENCIES = frozenset({"USD", "CAD", "MXN", "AUD", "NZD", "SGD", "HKD"})
@@ -69,17 +69,13 @@ _NOT_PRICE_WORDS = (
 )
 _PHONE_DIGITS = 9  # a group of runs with this many digits is a phone number or an id
 # Digit runs ("1,500", "9:30", "34-24-36", as `\d+(?:[.,:'’\-]\d+)*` finds them) and the groups
-# they form ("713 555 0123") are found over `_digit_classes`, one letter per character: "0" a
-# digit, "s" a separator inside a run (",:'’"), "g" a gap between the runs of one group (" ()+"),
-# "b" both (".-"), "x" anything else. "00*" rather than "0+": a leading literal lets the regex
-# engine skip ahead to the next digit. `more` is set when a group holds more than one run.
-
-
-_CLASS_TABLE = byte_class_table((("0123456789", "0"), (",:'", "s"), (".-", "b"), (" ()+", "g")))
-_CLASS_RUN = re.compile(rb"00*(?:[sb]0+)*")
-_CLASS_GROUP = re.compile(rb"00*(?:[sb]0+)*(?:(?P<more>(?:[gb]{1,3}0+(?:[sb]0+)*)+)|)")
-_ASCII_BYTES = bytes(range(128))
-_ANY_DIGIT = re.compile(r"\d")
+# they form ("713 555 0123") are found over `_digit_classes`, one letter per character (see
+# `bytescan.DIGIT_CLASS_TABLE`): "0" a digit; "c" or "q" (",:'’") a separator inside a run; "g" or
+# "+" (" ()+") a gap between the runs of one group; "d" or "h" (".-") either; anything else ends
+# a group. "00*" rather than "0+": a leading literal lets the regex engine skip ahead to the next
+# digit. `more` is set when a group holds more than one run.
+_CLASS_RUN = re.compile(rb"00*(?:[cqdh]0+)*")
+_CLASS_GROUP = re.compile(rb"00*(?:[cqdh]0+)*(?:(?P<more>(?:[g+dh]{1,3}0+(?:[cqdh]0+)*)+)|)")
 
 _CUP_SIZE = r"[a-g]{1,3}\b"
 _QUANTITY_AFTER = (
@@ -273,29 +269,9 @@ def _runs_outside_phones(low: str) -> list[tuple[int, int]]:
 
 
 def _digit_classes(low: str) -> bytes:
-    """`low` as one class letter per character (see `_class_table`).
-
-    Characters outside ASCII arrive as "?", class "x"; the few that matter, a digit ("５", as
-    `\\d` reads it) and "’", are marked afterwards. Looking for them in the bytes of the
-    characters outside ASCII costs less than in the text.
-    """
-    classes = low.encode("ascii", "replace").translate(_CLASS_TABLE)
-    if low.isascii():
-        return classes
-    others = low.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-    others_text = others.decode("utf-8", "surrogatepass")
-    marks = dict.fromkeys(_ANY_DIGIT.findall(others_text), ord("0"))
-    if "’" in others_text:
-        marks["’"] = ord("s")
-    if not marks:
-        return classes
-    marked = bytearray(classes)
-    for char, letter in marks.items():
-        i = low.find(char)
-        while i >= 0:
-            marked[i] = letter
-            i = low.find(char, i + 1)
-    return bytes(marked)
+    """`bytescan.digit_classes(low)`, the digits outside ASCII ("５", "u" there) as "0"."""
+    classes = digit_classes(low)
+    return classes if classes.find(b"u") < 0 else classes.replace(b"u", b"0")
 
 
 def _amount(run: str) -> float | None:
