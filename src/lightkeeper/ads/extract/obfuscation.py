@@ -356,9 +356,13 @@ def _spelled_runs_near(text: str, letters: bytes) -> list[tuple[int, int]]:
     odd = any(char in text for char in _CASE_ONLY_LOOKALIKES)
     runs, haystack = (_SPELLED_RUN_RE, text) if odd else (_LOWER_RUN_RE, low)
     spans: list[tuple[int, int]] = []
-    for index in _standalone_positions(low, letters):
-        if spans and index < spans[-1][1]:
-            continue  # inside the run found last
+    after = 0  # words before this position lie inside the run found last
+    while (word := _IMAGE_WORD_RE.search(letters, after)) is not None:
+        # The padding space before the word makes its position in the image its position in
+        # low; the word ends before the space that follows it.
+        index, after = word.start(), word.end()
+        if not _is_standalone(low, index, after - 1):
+            continue
         # The run may begin before the word, with digits or glued words: "cerosiete7tres".
         position = max(0, index - _BACKTRACK_LIMIT, spans[-1][1] if spans else 0)
         while (match := runs.search(haystack, position, len(text))) is not None:
@@ -366,6 +370,7 @@ def _spelled_runs_near(text: str, letters: bytes) -> list[tuple[int, int]]:
                 break
             if match.end() > index:
                 spans.append(match.span())
+                after = max(after, match.end())
                 break
             position = match.end()
     return spans
@@ -376,24 +381,17 @@ def _spelled_runs_near(text: str, letters: bytes) -> list[tuple[int, int]]:
 _IMAGE_WORD_RE = re.compile(f" (?:{_SCREEN_ALTERNATION})(?= )".encode())
 
 
-def _standalone_positions(low: str, letters: bytes) -> list[int]:
-    """Sorted positions of the digit words where they stand on their own (not inside other
-    words).
+def _is_standalone(low: str, start: int, end: int) -> bool:
+    """Whether the digit word at [start, end) of `low`, found between spaces in the letters
+    image, stands on its own in the text.
 
-    Found in the letters image, where only the standalone occurrences are bounded by spaces; a
-    space there may still be a non-ASCII letter in the text, hence the checks on `low`. A digit
-    word cannot appear in `low` otherwise: only ASCII letters lower-case to its letters (the
-    Kelvin sign becomes "k", which no digit word holds).
+    A space in the image may still be a non-ASCII letter in the text, hence the checks on
+    `low`. A digit word cannot appear in `low` otherwise: only ASCII letters lower-case to its
+    letters (the Kelvin sign becomes "k", which no digit word holds).
     """
-    positions: list[int] = []
-    size = len(low)
-    # The padding space before the word makes its position in the image its position in low.
-    for match in _IMAGE_WORD_RE.finditer(letters):
-        index, end = match.span()
-        end -= 1
-        if (index == 0 or not low[index - 1].isalpha()) and (end == size or not low[end].isalpha()):
-            positions.append(index)
-    return positions
+    return (start == 0 or not low[start - 1].isalpha()) and (
+        end == len(low) or not low[end].isalpha()
+    )
 
 
 def _all_spelled_runs(text: str) -> list[tuple[int, int]]:
