@@ -46,12 +46,13 @@ _PIECES = st.sampled_from(
 def test_text_screen_tells_what_the_image_screens_tell(pieces: list[str]) -> None:
     text = "".join(pieces)
     found = obfuscation._text_screen(text)
-    folded = obfuscation._fold_unicode(text)
+    assert found is not None
     needs_folding = not text.isascii() and obfuscation._needs_folding(text)
-    assert (found is None) == needs_folding
-    if found is None:
+    assert (obfuscation._FOLD_SCREEN in found) == needs_folding
+    if needs_folding:
+        assert obfuscation._folded(text) == obfuscation._fold_unicode(text)
         return
-    assert folded == text
+    assert obfuscation._fold_unicode(text) == text
     raw = text.encode("ascii", "replace")
     assert obfuscation._screened(found) == obfuscation._screen(raw)
     image = raw.translate(obfuscation._COMMA_MAP)
@@ -102,6 +103,11 @@ def test_whole_chain_shortcut_is_the_window_search(
             continue
         found = phones._chain_phones(info.digits, info.seps, info.kinds, region, plus)
         assert info.phones[0] == tuple(phone for _, phone in found)
+
+
+def test_text_screen_leaves_lone_surrogates_to_the_long_way() -> None:
+    assert obfuscation._text_screen("713 \ud800 555") is None
+    assert obfuscation.decode_digits_quickly("7I3 555 O123 \ud800") == "713 555 0123 \ud800"
 
 
 def test_whole_chain_shortcut_finds_plain_numbers() -> None:

@@ -152,6 +152,11 @@ def _fold_unicode(text: str) -> str:
     """Text with non-ASCII digits, keycaps, spaces, dashes and homoglyphs made ASCII."""
     if text.isascii() or not _needs_folding(text):
         return text
+    return _folded(text)
+
+
+def _folded(text: str) -> str:
+    """`_fold_unicode` for a text known to hold characters to fold."""
     others = set(_NON_ASCII_RE.findall(text))
     present = {char for char in others - _COMMON_MARK_SET if _folded_char(char) is not None}
     if others & _COMMON_MARK_SET and _MARK_NEAR_DIGIT_RE.search(text) is not None:
@@ -696,8 +701,8 @@ def _decoded(text: str, *, thorough: bool) -> str:
     # screens of every pass; a pass that changes the text (rare) makes a new image and screens it
     # again.
     found = None if thorough else _text_screen(text)
-    if found is None:  # the thorough pass, or a text with characters to fold first
-        folded = _fold_unicode(text)
+    if found is None or _FOLD_SCREEN in found:  # thorough, or characters to fold first
+        folded = _fold_unicode(text) if found is None else _folded(text)
         raw = folded.encode("ascii", "replace")
         screened = _screen(raw)
         paced = True
@@ -833,13 +838,11 @@ def _re2_class(chars: tuple[str, ...]) -> str:
 
 
 def _text_screen(text: str) -> list[int] | None:
-    """The indexes of the text screens that match the text (`_SCREENS`, then `_COMMA_SCREEN`),
-    or None when the text has characters to fold (or cannot be encoded: lone surrogates)."""
+    """The indexes of the text screens that match the text (`_SCREENS`, then `_COMMA_SCREEN`
+    and `_FOLD_SCREEN`), or None when it cannot be encoded (lone surrogates)."""
     try:
         utf8 = text.encode()
     except UnicodeEncodeError:
         return None
     found: list[int] | None = _text_screen_set().Match(utf8)  # None when nothing matches
-    if not found:
-        return []
-    return None if _FOLD_SCREEN in found else found
+    return found or []
