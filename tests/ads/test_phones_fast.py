@@ -115,3 +115,23 @@ def test_whole_chain_shortcut_finds_plain_numbers() -> None:
     assert info is not None
     assert info.phones == {0: ("+17135550123",)}
     assert phones.extract_phones("Call 713-555-0123 today", region="US") == ["+17135550123"]
+
+
+_LOOKALIKE_PIECES = st.sampled_from(
+    [*"0123456789 -.*~/_()[]|\t\n,?", *"OoIlSBZaxE", "é", "•", "·", "+", "713", "555", "0123"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_LOOKALIKE_PIECES, max_size=30))
+def test_lookalike_regions_keep_every_run_that_converts(pieces: list[str]) -> None:
+    """Looking for runs only in stretches with 4 digits converts what the whole text would."""
+    text = "".join(pieces)
+    runs = obfuscation._runs(text, obfuscation._chunks(text))
+    chosen = [chunk for run in runs for chunk in obfuscation._converted_chunks(text, run)]
+    expected = list(text)
+    for chunk in reversed(chosen):
+        expected[chunk.start : chunk.end] = chunk.text.translate(obfuscation._LOOKALIKE_TABLE)
+    raw = text.encode("ascii", "replace")
+    screened = obfuscation._Screened(glued=False, digit_word=False, lookalike=True)
+    assert obfuscation._decode_lookalikes(text, raw, screened) == "".join(expected)

@@ -513,6 +513,15 @@ _WORD_BYTES = frozenset(b"0La")
 # A whole group of look-alikes after a digit group: "667-95-SS-98", "736.40.23.BS".
 _LETTER_GROUP_RE = re.compile(rb"0s{1,3}L{2,4}(?![L0a])")
 _CHUNK_GAP_RE = re.compile(r"[ \t]{0,3}[-.*~/_|•·()\[\]]{0,3}[ \t]{0,3}")
+# Image for finding stretches of the text that runs may span: digits "0"; look-alikes and gap
+# characters "s" (with "?", which stands for any non-ASCII character, "•" and "·" among them);
+# the rest, which ends any run, "x".
+_REGION_MAP = bytes(
+    48 if 48 <= code <= 57 else 115 if chr(code) in "OoIlSBZ| \t-.*~/_()[]?" else 120
+    for code in range(256)
+)
+# A whole stretch (possessive, so linear) with at least _MIN_REAL_DIGITS digits.
+_DIGIT_REGION_RE = re.compile(rb"(?<![0s])s*+0s*+0s*+0s*+0[0s]*+")
 _LETTER_ONLY_OK = frozenset("OIlSBZ|")
 _GROUP_OK = _LETTER_ONLY_OK | {"o"}  # "723-79-oo-66": a lower-case o alone is Spanish "or"
 _MAX_PIPE_CHUNK = 5  # "7|3", "0|23": a pipe inside a phone-group-sized word is a 1
@@ -538,10 +547,14 @@ def _chunk(start: int, text: str) -> _Chunk:
     return _Chunk(start, start + len(text), text, real)
 
 
-def _chunks(text: str) -> list[_Chunk]:
-    """Standalone digit/look-alike words, pipes splitting those too long to be one group."""
+def _chunks(text: str, start: int = 0, end: int | None = None) -> list[_Chunk]:
+    """Standalone digit/look-alike words (of text[start:end], their ends judged on the whole
+    text), pipes splitting those too long to be one group."""
     chunks: list[_Chunk] = []
-    for match in _CHUNK_RE.finditer(text):
+    # One character past the end, so that a word ending there is seen to end (no word can start
+    # on it: callers end the span on a character no chunk holds).
+    stop = len(text) if end is None else min(end + 1, len(text))
+    for match in _CHUNK_RE.finditer(text, start, stop):
         word, start = match.group(), match.start()
         pipes_are_ones = (
             len(word) <= _MAX_PIPE_CHUNK and not word.startswith("|") and not word.endswith("|")
@@ -643,7 +656,15 @@ def _decode_lookalikes(text: str, raw: bytes, screened: _Screened | None) -> str
         mapped = raw.translate(_LOOKALIKE_MAP)
         if not _has_mixed_word(mapped) and _LETTER_GROUP_RE.search(mapped) is None:
             return text
-    chosen = [chunk for run in _runs(text, _chunks(text)) for chunk in _converted_chunks(text, run)]
+    # Only the stretches of chunk and gap characters holding 4 digits or more can hold a run
+    # with the real digits a conversion needs; no run crosses their ends.
+    image = raw.translate(_REGION_MAP)
+    chunks = [
+        chunk
+        for region in _DIGIT_REGION_RE.finditer(image)
+        for chunk in _chunks(text, *region.span())
+    ]
+    chosen = [chunk for run in _runs(text, chunks) for chunk in _converted_chunks(text, run)]
     if not chosen:
         return text
     pieces: list[str] = []
