@@ -24,6 +24,7 @@ a phone in that region, and its results are cached per (digits, region).
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -354,6 +355,8 @@ def _separator_kind(sep: str) -> int:
 def _chain_decoy_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[int]:
     """Indexes of the groups that the chain itself shows to be "24/7", dates or measurements."""
     excluded: set[int] = set()
+    if not seps:
+        return excluded  # one group: nothing to pair it with
     if "24" in digits:
         excluded.update(_round_the_clock_indexes(digits, seps))
     if "/" in seps:
@@ -361,11 +364,11 @@ def _chain_decoy_indexes(digits: tuple[str, ...], seps: tuple[str, ...]) -> set[
     # Dates and measurements repeat one separator: "12/05/2024", "34-24-36". A date has a group
     # of 2 digits or fewer (its day or month), a measurement three groups of 2 or 3 digits: most
     # phones ("713-555-0123") have neither and skip the searches.
-    if len(seps) > 1 and any(seps[index] == seps[index + 1] for index in range(len(seps) - 1)):
-        short = [len(group) for group in digits if len(group) <= _MAX_MEASURE]
-        if short and min(short) <= 2:
+    if len(seps) > 1 and any(map(operator.eq, seps, seps[1:])):
+        sizes = list(map(len, digits))
+        if min(sizes) <= 2:
             excluded.update(_date_indexes(digits, seps))
-        if sum(size >= 2 for size in short) >= 3:
+        if sizes.count(2) + sizes.count(_MAX_MEASURE) >= 3:
             excluded.update(_measurement_indexes(digits, seps))
     return excluded
 
@@ -726,7 +729,7 @@ def _is_plausible_window(window: tuple[str, ...]) -> bool:
     A long group ends a number ("713 5550123"): one before the last means two numbers glued
     ("9034954 000"). A list of round figures is a price list ("150 250 400 1000").
     """
-    if any(len(group) >= _LONG_GROUP for group in window[:-1]):
+    if len(window) > 1 and max(map(len, window[:-1])) >= _LONG_GROUP:
         return False
     return not (
         len(window) >= 3
