@@ -40,7 +40,7 @@ from lightkeeper.ads.report.render import render_report
 from lightkeeper.ads.table import ADS_SCHEMA, ads_table
 from lightkeeper.ads.types import AdRecord
 from lightkeeper.engine.local import LocalEngine
-from lightkeeper.engine.memory import peak_rss_mb
+from lightkeeper.engine.memory import calm_collector, peak_rss_mb
 from lightkeeper.errors import InputError, OutputError
 
 TOP_N = 10
@@ -128,7 +128,7 @@ def analyze(
     tally = _Tally()
     ads_tmp = out_dir / "ads.parquet.tmp"
     _warm_up(options)
-    with LocalEngine(options.workers) as engine:
+    with calm_collector(), LocalEngine(options.workers) as engine:
         try:
             with (
                 (out_dir / "quarantine.jsonl").open("w", encoding="utf-8") as quarantine,
