@@ -151,7 +151,7 @@ def group_templates(
     if num_perm is not None:
         opts = replace(opts, num_perm=num_perm)
     n = ads.num_rows
-    run = engine or _InProcess()
+    run = engine or InProcess()
     clock = _Clock()
     table = ads.select([c for c in READ_COLUMNS if c in ads.column_names])
     if n == 0:
@@ -239,9 +239,6 @@ class Engine(Protocol):
         ...
 
 
-_InProcess = InProcess
-
-
 class _Clock:
     """Seconds spent per step, for the run summary and the benchmark."""
 
@@ -307,7 +304,7 @@ def canonical_order(ads: pa.Table) -> I64:
 def prepare_corpus(table: pa.Table, *, batch_rows: int = BATCH_ROWS) -> Corpus:
     """Sentences and tokens of every row of `table`, computed batch by batch."""
     order = np.arange(table.num_rows, dtype=np.int64)
-    features, shapes = _features(table, order, _InProcess(), batch_rows=batch_rows)
+    features, shapes = _features(table, order, InProcess(), batch_rows=batch_rows)
     corpus = features.corpus(order)
     return replace(corpus, sentence_shape=shapes)
 
@@ -571,7 +568,7 @@ def similar_pairs(
 
     With `run`, bands and chunks are worked on its processes (`map_shared`: they read `sig`
     and the candidates without a copy); the pairs are the same."""
-    runner = run or _InProcess()
+    runner = run or InProcess()
     codes = signature_pair_codes(sig, bands=opts.bands, run=runner)
     spans = [(lo, lo + chunk, opts.threshold) for lo in range(0, len(codes), chunk)]
     kept = list(runner.map_shared(_similar_in_chunk, (sig, codes), spans))
@@ -681,7 +678,7 @@ def _describe_templates(
     n_templates = int(labels.max()) + 1
     first_seen, last_seen = _seen(table, order, labels, n_templates)
     described = _describe(
-        table, order, labels, features=features, boiler=boiler, opts=opts, run=run or _InProcess()
+        table, order, labels, features=features, boiler=boiler, opts=opts, run=run or InProcess()
     )
     removed = _removed_per_template(labels, features, boiler, texts_of)
     columns = [
