@@ -259,6 +259,8 @@ def _handles_from_cue(match: re.Match[str]) -> list[str]:
     return handles
 
 
+# An operator's handles recur across its ads: each (platform, raw text) is checked once.
+@lru_cache(maxsize=65_536)
 def _valid_handle(platform: str, raw: str, *, international: bool = False) -> str | None:
     """`raw` as a username of `platform` (E.164 for whatsapp), or None if it cannot be one.
 
