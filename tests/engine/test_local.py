@@ -54,3 +54,19 @@ def test_map_shared_sees_values_made_after_the_engine_started() -> None:
         assert list(engine.map_batches(square_all, [[1, 2]])) == [[1, 4]]
         later = Unpicklable([5, 6, 7])
         assert list(engine.map_shared(scaled, later, [2, 1, 0])) == [70, 60, 50]
+
+
+def test_a_closed_engine_maps_in_this_process() -> None:
+    with LocalEngine(2) as engine:
+        assert list(engine.map_batches(square_all, [[2]])) == [[4]]
+        engine.close()
+        engine.close()  # closing twice is harmless
+        assert list(engine.map_batches(square_all, [[3], [4]])) == [[9], [16]]
+
+
+def test_renewed_workers_keep_mapping_in_order() -> None:
+    batches = [list(range(i, i + 3)) for i in range(0, 30, 3)]
+    with LocalEngine(2) as engine:
+        first = list(engine.map_batches(square_all, batches))
+        engine.renew()
+        assert list(engine.map_batches(square_all, batches)) == first

@@ -23,6 +23,7 @@ from lightkeeper.ads.link.config import LinkConfig
 from lightkeeper.ads.link.link import LinkResult, link_ads
 from lightkeeper.ads.networks import summarise_networks
 from lightkeeper.ads.templates.cluster import Engine, TemplateResult, group_templates
+from lightkeeper.engine.local import LocalEngine
 from lightkeeper.engine.memory import peak_rss_mb
 
 T = TypeVar("T")
@@ -88,46 +89,49 @@ def run_corpus_stages(
         "templates",
         lambda: group_templates(_read_contiguous(source, TEMPLATE_COLUMNS), engine=engine),
     )
-    # Linking needs only the template ids: this process links, builds and scores networks and
-    # rewrites ads.parquet while a thread has the templates described on the engine's workers.
+    # Linking needs only the template ids: this process links and builds networks while a
+    # thread has the templates described on the engine's workers. Risk and the rewrite of
+    # ads.parquet wait for the describing to end, so their memory and its are not held at once.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="describe") as describer:
         described = describer.submit(groups.describe)
-        link, networks, network_ids = _structure_stages(
-            source,
-            names,
-            groups.template_ids,
-            options=options,
-            catalogue=catalogue,
-            timings=timings,
-        )
-        template_ids = pa.array(groups.template_ids, pa.string())
-        _timed(
-            timings,
-            "write",
-            lambda: _write_ads(
-                out_dir,
-                source,
-                ids=(template_ids, network_ids),
-                networks=networks,
-                catalogue=catalogue,
-            ),
+        structure, link, networks = _link_stages(
+            source, names, groups.template_ids, options=options, timings=timings
         )
         templates = _timed(timings, "describe_wait", described.result)
-    _write(out_dir, networks, templates.templates)
+    del groups, described
+    if isinstance(engine, LocalEngine):
+        engine.close()  # risk and the rewrite run here: the workers' memory is given back
     release_memory()
+    network_ids = pa.array(link.network_ids, pa.string())
+    t0 = time.perf_counter()
+    networks = _network_risk(source, structure, network_ids, networks, catalogue)
+    timings.add("risk", t0)
+    del structure
+    template_ids = pa.array(templates.template_ids, pa.string())
+    _timed(
+        timings,
+        "write",
+        lambda: _write_streamed(
+            out_dir,
+            source,
+            ids=(template_ids, network_ids),
+            networks=networks,
+            templates=templates.templates,
+            catalogue=catalogue,
+        ),
+    )
     return _corpus_summary(timings, templates, networks, link)
 
 
-def _structure_stages(
+def _link_stages(
     source: Path,
     names: Sequence[str],
     template_ids: list[str | None],
     *,
     options: CorpusOptions,
-    catalogue: Catalogue,
     timings: _Stages,
-) -> tuple[LinkResult, pa.Table, pa.Array]:
-    """Link, networks and network risk over the columns they read (no text, no reasons)."""
+) -> tuple[pa.Table, LinkResult, pa.Table]:
+    """Link and networks over the columns they read (no text, no reasons)."""
     t0 = time.perf_counter()
     structure = _read_contiguous(source, [n for n in names if n not in _NOT_FOR_STRUCTURE])
     timings.add("read_ads", t0)
@@ -137,13 +141,20 @@ def _structure_stages(
         "networks",
         lambda: summarise_networks(structure, link.network_ids, template_ids, link),
     )
-    network_ids = pa.array(link.network_ids, pa.string())
+    return structure, link, networks
+
+
+def _network_risk(
+    source: Path,
+    structure: pa.Table,
+    network_ids: pa.Array,
+    networks: pa.Table,
+    catalogue: Catalogue,
+) -> pa.Table:
+    """`networks` with their risk columns, from the ads' network ids and reasons."""
     ads = structure.append_column("network_id", network_ids)
-    t0 = time.perf_counter()
     ads = ads.append_column("risk_reasons", _read_contiguous(source, ["risk_reasons"]).column(0))
-    networks = _scored_networks(ads, networks, catalogue)
-    timings.add("risk", t0)
-    return link, networks, network_ids
+    return _scored_networks(ads, networks, catalogue)
 
 
 def _corpus_summary(
@@ -193,15 +204,16 @@ def _scored_networks(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) ->
     return networks
 
 
-def _write_ads(
+def _write_streamed(
     out_dir: Path,
     source: Path,
     *,
     ids: tuple[pa.Array, pa.Array],
     networks: pa.Table,
+    templates: pa.Table,
     catalogue: Catalogue,
 ) -> None:
-    """ads.parquet rewritten batch by batch with the corpus columns."""
+    """ads.parquet rewritten batch by batch with the corpus columns; networks and templates."""
     template_ids, network_ids = ids
     tmp = out_dir / "ads.parquet.tmp"
     writer: pq.ParquetWriter | None = None
@@ -221,6 +233,7 @@ def _write_ads(
         if writer is not None:
             writer.close()
     tmp.replace(source)
+    _write(out_dir, networks, templates)
 
 
 def score_corpus(

@@ -141,6 +141,7 @@ def analyze(
             raise OutputError(f"{out_dir}: cannot write results: {e.strerror or e}") from e
         memory: dict[str, float | None] = {"per_ad": peak_rss_mb()}
         release_memory()
+        engine.renew()  # the per-ad workers' caches are not needed by the corpus stages
         corpus = run_corpus_stages(out_dir, options=options.corpus, engine=engine)
     tally.timings.update(corpus.pop("corpus_stages_seconds"))
     memory.update(corpus.pop("corpus_stages_peak_rss_mb"))

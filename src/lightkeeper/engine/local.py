@@ -40,12 +40,27 @@ class LocalEngine:
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> LocalEngine:
+        self._start()
+        return self
+
+    def _start(self) -> None:
         if self.workers > 1:
             context = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        return self
+
+    def renew(self) -> None:
+        """Replace the workers by new ones, forked from this process as it is now: what the
+        old ones held (caches of a finished stage) is given back, and the new ones share the
+        tables this process has built since."""
+        self.close()
+        self._start()
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the workers now, giving their memory back (a run's last steps may not need
+        them); whatever is mapped afterwards runs in this process."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
