@@ -86,8 +86,8 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> dict[str, Any]:
 
 
 # Where each stage runs: the per-ad stages' seconds are summed over the workers.
-# The templates are described on the workers while the main process links, builds and scores
-# networks and rewrites ads.parquet; describe_wait is what is left of the describing after that.
+# The templates are described on the workers while the main process links and builds networks;
+# describe_wait is what is left of the describing after that.
 _WHERE = {
     "extract": "workers",
     "indicators": "workers",
@@ -102,9 +102,9 @@ _ORDER = (
     "templates",
     "link",
     "networks",
+    "describe_wait",
     "risk",
     "write",
-    "describe_wait",
 )
 
 
