@@ -177,7 +177,14 @@ def group_templates(
     template_ids: list[str | None] = [None] * n
     for row, tid in zip(order.tolist(), ids_sorted, strict=True):
         template_ids[row] = tid
-    grouped = _Grouped(order, labels, ids_sorted, features, boiler)
+    # Describing needs the tokens only to choose each template's representative: chosen now,
+    # the tokens (the largest array) are not held while the templates are described.
+    aligned = _aligned_rows(labels, opts)
+    reps = _all_representatives(
+        labels, aligned, features=features, boiler=boiler, opts=opts, run=run
+    )
+    grouped = _Grouped(order, labels, ids_sorted, features.without_tokens(), boiler, reps)
+    del features
     return TemplateGroups(template_ids, table, order, grouped, opts, run, clock)
 
 
@@ -188,8 +195,9 @@ class _Grouped:
     order: I64
     labels: I64
     ids: list[str | None]
-    features: Features
+    features: Features  # without tokens
     boiler: Boilerplate
+    reps: I64  # per template, the position of its representative among the aligned rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +226,7 @@ class TemplateGroups:
             boiler=g.boiler,
             opts=self._opts,
             run=self._run,
+            reps=g.reps,
         )
         self._clock.lap("describe")
         return TemplateResult(
@@ -339,26 +348,37 @@ class Features:
         counts = np.diff(self.ad_sentences)
         return np.repeat(np.arange(self.rows, dtype=np.int64), counts)
 
-    def corpus(self, rows: I64) -> Corpus:
-        """The given rows as a `Corpus`, numbered 0..len(rows)-1 in the order given."""
+    def without_tokens(self) -> Features:
+        """These features less the tokens (the largest array), for steps that read only
+        sentences; `corpus` of the result gives no tokens."""
+        return dataclasses.replace(self, token_hash=np.zeros(0, dtype=np.uint64))
+
+    def corpus(self, rows: I64, *, tokens: bool = True) -> Corpus:
+        """The given rows as a `Corpus`, numbered 0..len(rows)-1 in the order given (with no
+        tokens unless `tokens`)."""
         s_count = self.ad_sentences[rows + 1] - self.ad_sentences[rows]
         sentences = _spans(self.ad_sentences[rows], s_count)
-        t_count = self.ad_tokens[rows + 1] - self.ad_tokens[rows]
-        tokens = _spans(self.ad_tokens[rows], t_count)
         start = self.sentence_start[sentences].astype(np.int64)
         end = np.empty_like(start)
         end[:-1] = start[1:]
         has = s_count > 0
         end[np.cumsum(s_count)[has] - 1] = self.text_bytes[rows[has]]
-        per_sentence = self.sentence_tokens[sentences].astype(np.int64)
+        if tokens:
+            per_sentence = self.sentence_tokens[sentences].astype(np.int64)
+            t_count = self.ad_tokens[rows + 1] - self.ad_tokens[rows]
+            token_sentence = np.repeat(np.arange(len(sentences), dtype=np.int64), per_sentence)
+            token_hash = self.token_hash[_spans(self.ad_tokens[rows], t_count)]
+        else:
+            token_sentence = np.zeros(0, dtype=np.int64)
+            token_hash = np.zeros(0, dtype=np.uint64)
         return Corpus(
             sentence_ad=np.repeat(np.arange(len(rows), dtype=np.int64), s_count),
             sentence_start=start,
             sentence_end=end,
             sentence_hash=self.sentence_hash[sentences],
             sentence_shape=np.zeros(len(sentences), dtype=np.uint64),
-            token_sentence=np.repeat(np.arange(len(sentences), dtype=np.int64), per_sentence),
-            token_hash=self.token_hash[tokens],
+            token_sentence=token_sentence,
+            token_hash=token_hash,
         )
 
     @staticmethod
@@ -666,11 +686,13 @@ def _describe_templates(
     boiler: Boilerplate,
     opts: TemplateOptions,
     run: Engine | None = None,
+    reps: I64 | None = None,
 ) -> tuple[pa.Table, list[str]]:
     """The templates table (one row per label) and the readable boilerplate sentences.
 
     Canonical row i is row `order[i]` of `table`; `labels`, `ids` and `features` are in
-    canonical order."""
+    canonical order. `reps` are the representatives from `_all_representatives` (then
+    `features` need no tokens); without them they are chosen here."""
     texts_of = _boilerplate_texts(table, order, features, boiler)
     boilerplate_list = sorted(set(texts_of.values()))
     if not (labels >= 0).any():
@@ -678,7 +700,14 @@ def _describe_templates(
     n_templates = int(labels.max()) + 1
     first_seen, last_seen = _seen(table, order, labels, n_templates)
     described = _describe(
-        table, order, labels, features=features, boiler=boiler, opts=opts, run=run or InProcess()
+        table,
+        order,
+        labels,
+        features=features,
+        boiler=boiler,
+        opts=opts,
+        run=run or InProcess(),
+        reps=reps,
     )
     removed = _removed_per_template(labels, features, boiler, texts_of)
     columns = [
@@ -733,7 +762,7 @@ def _boilerplate_texts(
     unique_ads, position = np.unique(ads, return_inverse=True)
     texts = ad_texts(table.take(pa.array(order[unique_ads])).select(_present(table)))
     offsets, data = offsets_and_bytes(texts)
-    corpus = features.corpus(unique_ads)
+    corpus = features.corpus(unique_ads, tokens=False)  # sentences only
     position = position.reshape(-1)
     # Global sentence s of ad a is sentence s - (a's first) of a's row in `corpus`.
     local = _local_first(corpus)[position] + sentences - features.ad_sentences[ads]
@@ -781,6 +810,7 @@ class _DescribeBatch:
     labels: I64  # template of each member, 0.. in order
     boilerplate: U64  # the boilerplate sentence hashes
     opts: TemplateOptions
+    reps: I64 | None = None  # each template's representative (a member position), if chosen
 
 
 def _describe(
@@ -792,17 +822,90 @@ def _describe(
     boiler: Boilerplate,
     opts: TemplateOptions,
     run: Engine,
+    reps: I64 | None = None,
 ) -> pa.Table:
     """Template text and slots of each template (a row each, in label order), from its first
     `max_aligned` members."""
-    rows = np.flatnonzero(labels >= 0)
-    aligned = rows[_rank_within(labels[rows]) < opts.max_aligned]
-    aligned = aligned[np.argsort(labels[aligned], kind="stable")]  # grouped by template
+    aligned = _aligned_rows(labels, opts)
     batches = _describe_batches(
-        table, order, labels, aligned=aligned, features=features, boiler=boiler, opts=opts
+        table,
+        order,
+        labels,
+        aligned=aligned,
+        features=features,
+        boiler=boiler,
+        opts=opts,
+        reps=reps,
     )
     parts = list(run.map_batches(_describe_batch, batches))
     return pa.concat_tables(parts).combine_chunks() if parts else _DESCRIBED.empty_table()
+
+
+def _aligned_rows(labels: I64, opts: TemplateOptions) -> I64:
+    """The first `max_aligned` members of each template, grouped by template."""
+    rows = np.flatnonzero(labels >= 0)
+    aligned = rows[_rank_within(labels[rows]) < opts.max_aligned]
+    return np.asarray(aligned[np.argsort(labels[aligned], kind="stable")], dtype=np.int64)
+
+
+def _batch_bounds(labels: I64, aligned: I64) -> list[tuple[int, int]]:
+    """(lo, hi) positions in `aligned` of batches of about DESCRIBE_ROWS rows, cut between
+    templates."""
+    template_starts = np.r_[0, np.flatnonzero(np.diff(labels[aligned])) + 1]
+    cuts = template_starts[np.r_[0, np.flatnonzero(np.diff(template_starts // DESCRIBE_ROWS)) + 1]]
+    bounds = np.r_[cuts, len(aligned)]
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _RepBatch:
+    """Whole templates whose representatives are to be chosen: their aligned members."""
+
+    corpus: Corpus  # the members' sentences and tokens, rows 0..m-1
+    labels: I64  # template of each member, 0.. in order
+    boilerplate: U64
+    opts: TemplateOptions
+
+
+def _all_representatives(
+    labels: I64,
+    aligned: I64,
+    *,
+    features: Features,
+    boiler: Boilerplate,
+    opts: TemplateOptions,
+    run: Engine,
+) -> I64:
+    """Per template (label order), the position in `aligned` of its representative (see
+    `_representatives`), chosen batch by batch on the engine."""
+    if not len(aligned):
+        return np.zeros(0, dtype=np.int64)
+    bounds = _batch_bounds(labels, aligned)
+
+    def batches() -> Iterator[_RepBatch]:
+        for lo, hi in bounds:
+            local = labels[aligned[lo:hi]]
+            yield _RepBatch(features.corpus(aligned[lo:hi]), local - local[0], boiler.hashes, opts)
+
+    parts = run.map_batches(_batch_representatives, batches())
+    found = [part + lo for part, (lo, _) in zip(parts, bounds, strict=True)]
+    return np.concatenate(found)
+
+
+def _batch_representatives(batch: _RepBatch) -> I64:
+    """`_representatives` of one batch (positions within the batch)."""
+    flags = _boilerplate_flags(batch.boilerplate, batch.corpus.sentence_hash)
+    return _representatives(batch.labels, batch.corpus, flags, batch.opts)
+
+
+def _boilerplate_flags(hashes: U64, sentence_hash: U64) -> npt.NDArray[np.bool_]:
+    """Whether each sentence is one of the boilerplate `hashes` (sorted)."""
+    boiler = Boilerplate(
+        hashes=hashes,
+        ad_counts=np.zeros(len(hashes), dtype=np.int64),
+        related=np.zeros(len(hashes), dtype=np.float64),
+    )
+    return boiler.contains(sentence_hash)
 
 
 def _describe_batches(
@@ -814,36 +917,34 @@ def _describe_batches(
     features: Features,
     boiler: Boilerplate,
     opts: TemplateOptions,
+    reps: I64 | None = None,
 ) -> Iterator[_DescribeBatch]:
-    """Batches of about DESCRIBE_ROWS aligned rows, cut between templates."""
+    """Batches of about DESCRIBE_ROWS aligned rows, cut between templates (with their
+    templates' representatives when `reps` gives them, so no tokens are sent)."""
     columns = [c for c in (*_TEXT_COLUMNS, "city") if c in table.column_names]
-    template_starts = np.r_[0, np.flatnonzero(np.diff(labels[aligned])) + 1]
-    cuts = template_starts[np.r_[0, np.flatnonzero(np.diff(template_starts // DESCRIBE_ROWS)) + 1]]
-    bounds = np.r_[cuts, len(aligned)]
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+    for lo, hi in _batch_bounds(labels, aligned):
         rows = aligned[lo:hi]
         local = labels[rows]
+        first, last = int(local[0]), int(local[-1])
         yield _DescribeBatch(
             texts=table.select(columns).take(pa.array(order[rows])),
-            corpus=features.corpus(rows),
+            corpus=features.corpus(rows, tokens=reps is None),
             labels=local - local[0],
             boilerplate=boiler.hashes,
             opts=opts,
+            reps=None if reps is None else reps[first : last + 1] - lo,
         )
 
 
 def _describe_batch(batch: _DescribeBatch) -> pa.Table:
     """Text and slots of each template of a batch (see `align.build_template`), as Arrow
     (compact, and cheap to send back from a worker)."""
-    boiler = Boilerplate(
-        hashes=batch.boilerplate,
-        ad_counts=np.zeros(len(batch.boilerplate), dtype=np.int64),
-        related=np.zeros(len(batch.boilerplate), dtype=np.float64),
-    )
     labels, corpus = batch.labels, batch.corpus
-    boilerplate = boiler.contains(corpus.sentence_hash)  # per sentence, for both steps
+    boilerplate = _boilerplate_flags(batch.boilerplate, corpus.sentence_hash)
     members = _members(batch.texts, corpus, boilerplate)
-    reps = _representatives(labels, corpus, boilerplate, batch.opts)
+    reps = batch.reps
+    if reps is None:
+        reps = _representatives(labels, corpus, boilerplate, batch.opts)
     bounds = np.r_[0, np.flatnonzero(np.diff(labels)) + 1, len(labels)]
     texts: list[str] = []
     slots: list[list[dict[str, Any]]] = []
