@@ -70,3 +70,13 @@ def test_renewed_workers_keep_mapping_in_order() -> None:
         first = list(engine.map_batches(square_all, batches))
         engine.renew()
         assert list(engine.map_batches(square_all, batches)) == first
+
+
+def test_map_shared_ends_the_idle_workers_and_they_come_back_when_needed() -> None:
+    with LocalEngine(2) as engine:
+        engine.start()
+        assert engine._pool is not None
+        assert list(engine.map_shared(scaled, Unpicklable([1, 2]), [1, 0])) == [20, 10]
+        assert engine._pool is None  # ended for the forked step
+        assert list(engine.map_batches(square_all, [[5]])) == [[25]]
+        assert engine._pool is not None  # forked again when needed

@@ -92,6 +92,8 @@ def run_corpus_stages(
     # Linking needs only the template ids: this process links and builds networks while a
     # thread has the templates described on the engine's workers. Risk and the rewrite of
     # ads.parquet wait for the describing to end, so their memory and its are not held at once.
+    if isinstance(engine, LocalEngine):
+        engine.start()  # forked here, before the describing thread starts
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="describe") as describer:
         described = describer.submit(groups.describe)
         structure, link, networks = _link_stages(

@@ -38,39 +38,49 @@ class LocalEngine:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or default_workers())
         self._pool: ProcessPoolExecutor | None = None
+        self._open = False
 
     def __enter__(self) -> LocalEngine:
-        self._start()
+        self._open = True
         return self
-
-    def _start(self) -> None:
-        if self.workers > 1:
-            context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-
-    def renew(self) -> None:
-        """Replace the workers by new ones, forked from this process as it is now: what the
-        old ones held (caches of a finished stage) is given back, and the new ones share the
-        tables this process has built since."""
-        self.close()
-        self._start()
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self) -> None:
-        """End the workers now, giving their memory back (a run's last steps may not need
-        them); whatever is mapped afterwards runs in this process."""
+    def _workers(self) -> ProcessPoolExecutor | None:
+        """The pool of workers, started (forked from this process as it is now) when first
+        needed; None when the engine runs in this process."""
+        if self._pool is None and self._open and self.workers > 1:
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self._pool
+
+    def start(self) -> None:
+        """Fork the workers now if they are not running: call it before handing the engine to
+        another thread, so no process is forked while that thread and this one both run."""
+        self._workers()
+
+    def renew(self) -> None:
+        """End the workers; new ones are forked from this process when next needed, so what
+        the old ones held (caches of a finished stage) is given back, and the new ones share
+        the tables this process has built since."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def close(self) -> None:
+        """End the workers now, giving their memory back (a run's last steps may not need
+        them); whatever is mapped afterwards runs in this process."""
+        self.renew()
+        self._open = False
+
     def map_batches(self, fn: Callable[[T], R], batches: Iterable[T]) -> Iterator[R]:
         """Apply `fn` to each batch, yielding results in the order of the batches."""
-        if self._pool is None:
+        pool = self._workers()
+        if pool is None:
             yield from map(fn, batches)
             return
-        yield from _bounded_map(self._pool, fn, batches, self.workers)
+        yield from _bounded_map(pool, fn, batches, self.workers)
 
     def map_shared(self, fn: Callable[[S, T], R], shared: S, items: Iterable[T]) -> Iterator[R]:
         """`fn(shared, item)` for each item, yielding results in the order of the items.
@@ -78,11 +88,14 @@ class LocalEngine:
         For work on large arrays made after the engine started (the workers forked then do not
         have them): the call forks processes of its own, which inherit `shared` as it is now,
         copy-on-write, instead of receiving a pickled copy per item. `fn` must only read it.
-        Items and results are sent as usual, so they should be small.
+        Items and results are sent as usual, so they should be small. The engine's idle
+        workers are ended first (`renew`), so their memory is not held beside; no other map
+        may run meanwhile.
         """
-        if self.workers == 1:
+        if self.workers == 1 or not self._open:
             yield from (fn(shared, item) for item in items)
             return
+        self.renew()
         _SHARED["value"] = shared
         try:
             context = multiprocessing.get_context("fork")
