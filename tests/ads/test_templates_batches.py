@@ -129,3 +129,14 @@ def test_grouping_an_empty_table_describes_nothing() -> None:
     result = groups.describe()
     assert result.template_ids == []
     assert result.templates.num_rows == 0
+
+
+def test_grouping_without_the_text_describes_with_it_given_again() -> None:
+    table = corpus(seed=9)
+    whole = cluster_templates(table)
+    texts = table.select(["title", "body"])
+    groups = cluster.group_templates(table, keep_text=False)
+    assert groups.template_ids == whole.template_ids
+    with pytest.raises(ValueError, match="needs the texts"):
+        groups.describe()
+    assert same(groups.describe(texts), whole)

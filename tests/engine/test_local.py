@@ -72,11 +72,16 @@ def test_renewed_workers_keep_mapping_in_order() -> None:
         assert list(engine.map_batches(square_all, batches)) == first
 
 
-def test_map_shared_ends_the_idle_workers_and_they_come_back_when_needed() -> None:
+def test_renew_forks_new_workers_at_once_and_close_maps_here() -> None:
     with LocalEngine(2) as engine:
         engine.start()
+        first = engine._pool
+        assert first is not None
+        engine.renew()
         assert engine._pool is not None
+        assert engine._pool is not first
         assert list(engine.map_shared(scaled, Unpicklable([1, 2]), [1, 0])) == [20, 10]
-        assert engine._pool is None  # ended for the forked step
+        engine.close()
+        assert engine._pool is None
         assert list(engine.map_batches(square_all, [[5]])) == [[25]]
-        assert engine._pool is not None  # forked again when needed
+        assert engine._pool is None

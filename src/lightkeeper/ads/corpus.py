@@ -22,7 +22,12 @@ from lightkeeper.ads.indicators.combine import with_network_context
 from lightkeeper.ads.link.config import LinkConfig
 from lightkeeper.ads.link.link import LinkResult, link_ads
 from lightkeeper.ads.networks import summarise_networks
-from lightkeeper.ads.templates.cluster import Engine, TemplateResult, group_templates
+from lightkeeper.ads.templates.cluster import (
+    Engine,
+    TemplateGroups,
+    TemplateResult,
+    group_templates,
+)
 from lightkeeper.engine.local import LocalEngine
 from lightkeeper.engine.memory import peak_rss_mb
 
@@ -87,7 +92,11 @@ def run_corpus_stages(
     groups = _timed(
         timings,
         "templates",
-        lambda: group_templates(_read_contiguous(source, TEMPLATE_COLUMNS), engine=engine),
+        # The text (half the memory at this point) is let go once tokenised and read again
+        # for describing.
+        lambda: group_templates(
+            _read_contiguous(source, TEMPLATE_COLUMNS), engine=engine, keep_text=False
+        ),
     )
     # Linking needs only the template ids: this process links and builds networks while a
     # thread has the templates described on the engine's workers. Risk and the rewrite of
@@ -95,7 +104,7 @@ def run_corpus_stages(
     if isinstance(engine, LocalEngine):
         engine.start()  # forked here, before the describing thread starts
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="describe") as describer:
-        described = describer.submit(groups.describe)
+        described = describer.submit(_described, groups, source)
         structure, link, networks = _link_stages(
             source, names, groups.template_ids, options=options, timings=timings
         )
@@ -123,6 +132,11 @@ def run_corpus_stages(
         ),
     )
     return _corpus_summary(timings, templates, networks, link)
+
+
+def _described(groups: TemplateGroups, source: Path) -> TemplateResult:
+    """The templates of `groups`, described with their text read again from `source`."""
+    return groups.describe(_read_contiguous(source, ("title", "body")))
 
 
 def _link_stages(

@@ -56,23 +56,32 @@ class LocalEngine:
         return self._pool
 
     def start(self) -> None:
-        """Fork the workers now if they are not running: call it before handing the engine to
-        another thread, so no process is forked while that thread and this one both run."""
-        self._workers()
+        """Fork the workers now if they are not running.
+
+        Workers should be forked while this process is small: pages it rewrites after a fork
+        stay alive in the workers as they were. And before handing the engine to another
+        thread, so no process is forked while that thread and this one both run.
+        """
+        pool = self._workers()
+        if pool is not None:
+            pool.submit(_nothing).result()  # a first task forks all the workers
 
     def renew(self) -> None:
-        """End the workers; new ones are forked from this process when next needed, so what
-        the old ones held (caches of a finished stage) is given back, and the new ones share
-        the tables this process has built since."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Replace the workers by new ones forked now: what the old ones held (caches of a
+        finished stage) is given back."""
+        self._stop()
+        self.start()
 
     def close(self) -> None:
         """End the workers now, giving their memory back (a run's last steps may not need
         them); whatever is mapped afterwards runs in this process."""
-        self.renew()
+        self._stop()
         self._open = False
+
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def map_batches(self, fn: Callable[[T], R], batches: Iterable[T]) -> Iterator[R]:
         """Apply `fn` to each batch, yielding results in the order of the batches."""
@@ -88,14 +97,11 @@ class LocalEngine:
         For work on large arrays made after the engine started (the workers forked then do not
         have them): the call forks processes of its own, which inherit `shared` as it is now,
         copy-on-write, instead of receiving a pickled copy per item. `fn` must only read it.
-        Items and results are sent as usual, so they should be small. The engine's idle
-        workers are ended first (`renew`), so their memory is not held beside; no other map
-        may run meanwhile.
+        Items and results are sent as usual, so they should be small.
         """
         if self.workers == 1 or not self._open:
             yield from (fn(shared, item) for item in items)
             return
-        self.renew()
         _SHARED["value"] = shared
         try:
             context = multiprocessing.get_context("fork")
@@ -103,6 +109,10 @@ class LocalEngine:
                 yield from _bounded_map(pool, partial(_call_shared, fn), items, self.workers)
         finally:
             _SHARED.clear()
+
+
+def _nothing() -> None:
+    """A task that does nothing (see `LocalEngine.start`)."""
 
 
 def _call_shared(fn: Callable[[Any, T], R], item: T) -> R:

@@ -138,12 +138,15 @@ def group_templates(
     num_perm: int | None = None,
     options: TemplateOptions | None = None,
     engine: Engine | None = None,
+    keep_text: bool = True,
 ) -> TemplateGroups:
     """The first part of `cluster_templates` (same arguments): which ads form templates, with
     the template id of each ad, before the templates are described.
 
     A caller that needs only the ids first (linking does) can go on while `describe` runs,
-    for example in a thread whose batches run on the engine's workers.
+    for example in a thread whose batches run on the engine's workers. Without `keep_text`,
+    the text is let go once tokenised (the caller must hold no other reference to `ads` for
+    that to free it), and `describe` must be given it again.
     """
     opts = options or TemplateOptions()
     if threshold is not None:
@@ -159,6 +162,9 @@ def group_templates(
     order = canonical_order(table)
     members = member_ids(table).take(pa.array(order))
     features, shapes = _features(table, order, run)
+    if not keep_text:
+        del ads
+        table = table.drop_columns([c for c in _TEXT_COLUMNS if c in table.column_names])
     clock.lap("prepare")
     boiler = learn_boilerplate(
         features.sentence_ads(),
@@ -185,7 +191,9 @@ def group_templates(
     )
     grouped = _Grouped(order, labels, ids_sorted, features.without_tokens(), boiler, reps)
     del features
-    return TemplateGroups(template_ids, table, order, grouped, opts, run, clock)
+    return TemplateGroups(
+        template_ids, table, order, grouped, opts, run, clock, _text_dropped=not keep_text
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,14 +219,28 @@ class TemplateGroups:
     _opts: TemplateOptions
     _run: Engine
     _clock: _Clock
+    _text_dropped: bool = False
 
-    def describe(self) -> TemplateResult:
-        """The templates table and boilerplate texts: `cluster_templates`'s result."""
+    def describe(self, texts: pa.Table | None = None) -> TemplateResult:
+        """The templates table and boilerplate texts: `cluster_templates`'s result.
+
+        `texts` (title, body of the grouped rows, in their order) is needed when the grouping
+        did not keep the text."""
         g = self._grouped
         if g is None:
             return TemplateResult([], TEMPLATES_SCHEMA.empty_table(), [])
+        table = self._table
+        if texts is None and self._text_dropped:
+            raise ValueError("grouped without keep_text: describe needs the texts again")
+        if texts is not None:
+            present = [c for c in _TEXT_COLUMNS if c in texts.column_names]
+            if texts.num_rows != table.num_rows:
+                raise ValueError(f"{texts.num_rows} rows of text for {table.num_rows} ads")
+            for name in present:
+                if name not in table.column_names:
+                    table = table.append_column(name, texts.column(name))
         templates, boilerplate_texts = _describe_templates(
-            self._table,
+            table,
             g.order,
             g.labels,
             ids=g.ids,
