@@ -80,7 +80,8 @@ def run_corpus_stages(
     """Templates, links, networks and risk for the ads in out_dir/ads.parquet.
 
     `engine` (see `lightkeeper.engine.local.LocalEngine`) runs the stages' batch work on its
-    workers; the outputs do not depend on it.
+    workers; the outputs do not depend on it. A `LocalEngine` is closed once the templates are
+    described (the last steps run here, and its workers' memory is given back).
 
     Rewrites ads.parquet with template_id, network_id, indicators, risk_score and risk_reasons;
     writes templates.parquet and networks.parquet; returns what the summary should add.
