@@ -44,7 +44,7 @@ from lightkeeper.ads.templates.shingles import (
 )
 from lightkeeper.engine.arrays import mix64
 from lightkeeper.engine.graph import connected_components
-from lightkeeper.engine.runner import InProcess
+from lightkeeper.engine.runner import InProcess, SharedRunner
 
 SLOT_TYPE = pa.struct([("name", pa.string()), ("values", pa.list_(pa.string()))])
 TEMPLATES_SCHEMA = pa.schema(
@@ -256,17 +256,12 @@ class TemplateGroups:
         )
 
 
-class Engine(Protocol):
-    """What `cluster_templates` needs of an engine (see `lightkeeper.engine.local`)."""
+class Engine(SharedRunner, Protocol):
+    """What `cluster_templates` needs of an engine (see `lightkeeper.engine.local`): batches
+    mapped on its workers, and `map_shared` for the steps over corpus-wide arrays."""
 
     def map_batches(self, fn: Callable[[Any], Any], batches: Iterable[Any]) -> Iterator[Any]:
         """`fn` of each batch, in the order of the batches."""
-        ...
-
-    def map_shared(
-        self, fn: Callable[[Any, Any], Any], shared: Any, items: Iterable[Any]
-    ) -> Iterator[Any]:
-        """`fn(shared, item)` of each item, in order, `shared` read where it is (no copy)."""
         ...
 
 
