@@ -51,8 +51,7 @@ class LocalEngine:
         """The pool of workers, started (forked from this process as it is now) when first
         needed; None when the engine runs in this process."""
         if self._pool is None and self._open and self.workers > 1:
-            context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = _forking_pool(self.workers)
         return self._pool
 
     def start(self) -> None:
@@ -104,11 +103,15 @@ class LocalEngine:
             return
         _SHARED["value"] = shared
         try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+            with _forking_pool(self.workers) as pool:
                 yield from _bounded_map(pool, partial(_call_shared, fn), items, self.workers)
         finally:
             _SHARED.clear()
+
+
+def _forking_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose processes are forked from this one (at its first task)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
 
 def _nothing() -> None:
