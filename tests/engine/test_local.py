@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from lightkeeper.engine.local import LocalEngine, default_workers
@@ -85,3 +87,19 @@ def test_renew_forks_new_workers_at_once_and_close_maps_here() -> None:
         assert engine._pool is None
         assert list(engine.map_batches(square_all, [[5]])) == [[25]]
         assert engine._pool is None
+
+
+def parent_pid(_: object) -> int:
+    return os.getppid()
+
+
+def test_renewed_workers_do_not_come_from_this_process() -> None:
+    """Workers started by `renew` are forked from a small server process, not from this one
+    (so they hold none of its pages); the first workers are forked from this process."""
+    with LocalEngine(2, preload=("json",)) as engine:
+        first = set(engine.map_batches(parent_pid, range(8)))
+        assert first == {os.getpid()}
+        engine.renew()
+        renewed = set(engine.map_batches(parent_pid, range(8)))
+        assert os.getpid() not in renewed
+        assert list(engine.map_batches(square_all, [[1, 2], [3]])) == [[1, 4], [9]]

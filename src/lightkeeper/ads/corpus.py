@@ -29,9 +29,12 @@ from lightkeeper.ads.templates.cluster import (
     group_templates,
 )
 from lightkeeper.engine.local import LocalEngine
-from lightkeeper.engine.memory import peak_rss_mb
+from lightkeeper.engine.memory import peak_rss_mb, trim_heap
 
 T = TypeVar("T")
+# What the engine's workers run in the corpus stages: imported once by the server process the
+# renewed workers come from (see `LocalEngine.renew`).
+WORKER_MODULES = ("lightkeeper.ads.templates.cluster",)
 MAX_HUBS_LISTED = 200
 MAX_BOILERPLATE_LISTED = 50
 
@@ -207,9 +210,11 @@ def _read_contiguous(path: Path, columns: Sequence[str]) -> pa.Table:
 
 
 def release_memory() -> None:
-    """Hand the memory Arrow's pool holds but no longer uses back to the system (the pool keeps
-    freed pages for reuse; after a read-and-combine that is as much as the table itself)."""
+    """Hand the memory Arrow's pool and the C heap hold but no longer use back to the system
+    (both keep freed pages for reuse: after a read-and-combine that is as much as the table
+    itself, after the per-ad stage the buffers of every batch received from the workers)."""
     pa.default_memory_pool().release_unused()
+    trim_heap()
 
 
 def _scored_networks(ads: pa.Table, networks: pa.Table, catalogue: Catalogue) -> pa.Table:

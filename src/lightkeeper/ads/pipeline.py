@@ -23,7 +23,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lightkeeper import __version__
-from lightkeeper.ads.corpus import CorpusOptions, release_memory, run_corpus_stages
+from lightkeeper.ads.corpus import (
+    WORKER_MODULES,
+    CorpusOptions,
+    release_memory,
+    run_corpus_stages,
+)
 from lightkeeper.ads.extract.ad import DEFAULT_REGION, extract_ad
 from lightkeeper.ads.extract.places import build_place_index
 from lightkeeper.ads.indicators import AD_SCORES_SCHEMA, Catalogue, load_catalogue, score_ads
@@ -128,7 +133,7 @@ def analyze(
     tally = _Tally()
     ads_tmp = out_dir / "ads.parquet.tmp"
     _warm_up(options)
-    with calm_collector(), LocalEngine(options.workers) as engine:
+    with calm_collector(), LocalEngine(options.workers, preload=WORKER_MODULES) as engine:
         try:
             with (
                 (out_dir / "quarantine.jsonl").open("w", encoding="utf-8") as quarantine,
@@ -141,7 +146,9 @@ def analyze(
             raise OutputError(f"{out_dir}: cannot write results: {e.strerror or e}") from e
         memory: dict[str, float | None] = {"per_ad": peak_rss_mb()}
         release_memory()
-        engine.renew()  # the per-ad workers' caches are not needed by the corpus stages
+        # The per-ad workers' caches are not needed by the corpus stages; the new workers come
+        # from a small process, so they do not keep this one's pages alive as it works.
+        engine.renew()
         corpus = run_corpus_stages(out_dir, options=options.corpus, engine=engine)
     tally.timings.update(corpus.pop("corpus_stages_seconds"))
     memory.update(corpus.pop("corpus_stages_peak_rss_mb"))

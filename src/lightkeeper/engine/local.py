@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
@@ -33,12 +33,20 @@ def default_workers() -> int:
 
 
 class LocalEngine:
-    """Runs stage functions on this machine, with `workers` processes (1: in this process)."""
+    """Runs stage functions on this machine, with `workers` processes (1: in this process).
 
-    def __init__(self, workers: int | None = None) -> None:
+    The first workers are forked from this process, so they share what it built before (tables
+    every batch reads). Workers started by `renew` come from a small server process instead
+    (multiprocessing's forkserver, with the modules in `preload` imported once): they hold none
+    of this process's memory, which may by then be large.
+    """
+
+    def __init__(self, workers: int | None = None, *, preload: Sequence[str] = ()) -> None:
         self.workers = max(1, workers or default_workers())
+        self.preload = tuple(preload)
         self._pool: ProcessPoolExecutor | None = None
         self._open = False
+        self._lean = False
 
     def __enter__(self) -> LocalEngine:
         self._open = True
@@ -51,7 +59,10 @@ class LocalEngine:
         """The pool of workers, started (forked from this process as it is now) when first
         needed; None when the engine runs in this process."""
         if self._pool is None and self._open and self.workers > 1:
-            self._pool = _forking_pool(self.workers)
+            if self._lean:
+                self._pool = _lean_pool(self.workers, self.preload)
+            else:
+                self._pool = _forking_pool(self.workers)
         return self._pool
 
     def start(self) -> None:
@@ -66,9 +77,12 @@ class LocalEngine:
             pool.submit(_nothing).result()  # a first task forks all the workers
 
     def renew(self) -> None:
-        """Replace the workers by new ones forked now: what the old ones held (caches of a
-        finished stage) is given back."""
+        """Replace the workers by new ones started now from the small server process (see the
+        class): what the old ones held (caches of a finished stage) is given back, and the new
+        ones share none of this process's pages, so none is kept alive in them when this
+        process rewrites it. What they run and receive is pickled, as for any worker."""
         self._stop()
+        self._lean = True
         self.start()
 
     def close(self) -> None:
@@ -112,6 +126,14 @@ class LocalEngine:
 def _forking_pool(workers: int) -> ProcessPoolExecutor:
     """A pool whose processes are forked from this one (at its first task)."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def _lean_pool(workers: int, preload: Sequence[str]) -> ProcessPoolExecutor:
+    """A pool whose processes are forked from multiprocessing's forkserver, a process started
+    afresh (not forked from this one) that has imported `preload`."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def _nothing() -> None:

@@ -3,10 +3,16 @@ the garbage collector's pace during a run."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
 
 _KIB_PER_MIB = 1024
 
@@ -25,6 +31,29 @@ def peak_rss_mb(*, children: bool = False) -> float | None:
     # Linux reports KiB, macOS bytes.
     scale = _KIB_PER_MIB * _KIB_PER_MIB if sys.platform == "darwin" else _KIB_PER_MIB
     return round(peak / scale, 1)
+
+
+def trim_heap() -> None:
+    """Give the memory the C heap holds freed back to the system.
+
+    A step frees many buffers of a few MB (arrays, pickled batches from workers) that glibc
+    keeps in its heap, so the process would keep the size of its largest step; `malloc_trim`
+    returns those pages. Does nothing where glibc is not the allocator."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _glibc()
 
 
 # Net container allocations between two young-generation collections during a run (Python's
@@ -51,3 +80,34 @@ def calm_collector(gen0: int = RUN_GEN0_THRESHOLD) -> Iterator[None]:
     finally:
         gc.set_threshold(*old)
         gc.unfreeze()
+
+
+class Spilled:
+    """NumPy arrays set aside in an unnamed temporary file while a step that does not read them
+    needs the memory; `load` reads them back (once) and removes the file.
+
+    The file lives in the system's temporary directory (TMPDIR) and is deleted by the system
+    even if the run is killed. Arrays come back equal, with their dtypes and shapes.
+    """
+
+    def __init__(self, arrays: Mapping[str, npt.NDArray[Any]]) -> None:
+        self._names = list(arrays)
+        # Open past this call on purpose: `load` closes it, and the file goes with it.
+        file = tempfile.TemporaryFile(prefix="lightkeeper-spill-")  # noqa: SIM115
+        self._file: IO[bytes] | None = file
+        try:
+            for name in self._names:
+                np.save(self._file, arrays[name], allow_pickle=False)
+            self._file.flush()
+        except BaseException:
+            self._file.close()
+            raise
+
+    def load(self) -> dict[str, npt.NDArray[Any]]:
+        """The arrays, by name, read back; the file is gone afterwards."""
+        if self._file is None:
+            raise ValueError("spilled arrays can be loaded once")
+        file, self._file = self._file, None
+        with file:
+            file.seek(0)
+            return {name: np.load(file, allow_pickle=False) for name in self._names}

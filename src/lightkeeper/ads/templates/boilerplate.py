@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from lightkeeper.ads.templates.shingles import I64, U64, sorted_unique, tokenise
-from lightkeeper.engine.arrays import distinct, mix64
+from lightkeeper.engine.arrays import dense_ids, first_of_each, mix64
 from lightkeeper.engine.runner import InProcess, SharedRunner
 
 F64 = npt.NDArray[np.float64]
@@ -124,13 +124,12 @@ def _mask(size: int, ids: I64) -> Bools:
 def _incidence(sentence_ad: I64, sentence_hash: U64, shape: U64, n_ads: int) -> _Incidence:
     # Written to hold few corpus-sized arrays at once (this runs on every sentence).
     present = np.flatnonzero(sentence_hash != 0)
-    hashes = sentence_hash[present]
-    uniques = distinct(hashes)
+    uniques, ids = dense_ids(sentence_hash[present])
     width = np.int64(max(1, len(uniques)))
-    code = sentence_ad[present] * width + np.searchsorted(uniques, hashes).astype(np.int64)
-    del hashes
-    code, first = np.unique(code, return_index=True)
-    _, shape_ids = np.unique(shape[present[first]], return_inverse=True)
+    code = sentence_ad[present] * width + ids
+    del ids
+    code, first = first_of_each(code)
+    _, shape_ids = dense_ids(shape[present[first]])
     del present, first
     ad_of = code // width
     ad_start = np.zeros(n_ads + 1, dtype=np.int64)
@@ -138,7 +137,7 @@ def _incidence(sentence_ad: I64, sentence_hash: U64, shape: U64, n_ads: int) -> 
     return _Incidence(
         ad=ad_of,
         sentence=code % width,
-        shape=shape_ids.reshape(-1),
+        shape=shape_ids,
         hashes=uniques,
         ad_start=ad_start,
         shape_width=max(1, int(shape_ids.max(initial=0)) + 1),
@@ -175,12 +174,41 @@ def _sample(inc: _Incidence, candidates: I64, ad_keys: U64, size: int) -> tuple[
         sentence, ad = inc.sentence[rows], inc.ad[rows]
         with np.errstate(over="ignore"):
             draw = mix64(ad_keys[ad] ^ inc.hashes[sentence])
-        order = np.lexsort((draw, sentence))
-        sentence, ad = sentence[order], ad[order]
-        keep = _rank_in_group(sentence) < size
-        ads.append(ad[keep])
-        sentences.append(sentence[keep])
+        kept = _smallest_draws(sentence, draw, size, n_ids)
+        ads.append(ad[kept])
+        sentences.append(sentence[kept])
     return np.concatenate(ads), np.concatenate(sentences)
+
+
+def _smallest_draws(sentence: I64, draw: U64, size: int, n_ids: int) -> I64:
+    """The entries with the `size` smallest draws of each sentence, in order of (sentence,
+    draw): the first `size` of each sentence in `np.lexsort((draw, sentence))`.
+
+    Sentence and draw are packed into one 64-bit key (the sentence, then the draw's top bits),
+    so one plain sort finds each sentence's cut-off key and only the kept entries are ordered.
+    Should two keys tie (two draws of one sentence alike in their top bits), the two-key sort
+    is used instead, so the result is the same whatever the draws."""
+    bits = max(1, int(n_ids).bit_length())
+    if bits >= 32 or not len(sentence):
+        return _smallest_draws_lexsorted(sentence, draw, size)
+    shift = np.uint64(64 - bits)
+    key = (sentence.astype(np.uint64) << shift) | (draw >> np.uint64(bits))
+    ordered = np.sort(key)
+    if bool((ordered[1:] == ordered[:-1]).any()):
+        return _smallest_draws_lexsorted(sentence, draw, size)
+    group = (ordered >> shift).astype(np.int64)
+    kept = _rank_in_group(group) < size
+    group, ordered = group[kept], ordered[kept]
+    last = np.flatnonzero(np.r_[group[1:] != group[:-1], True])
+    limit = np.zeros(n_ids, dtype=np.uint64)
+    limit[group[last]] = ordered[last]
+    chosen = np.flatnonzero(key <= limit[sentence])
+    return np.asarray(chosen[np.argsort(key[chosen])], dtype=np.int64)
+
+
+def _smallest_draws_lexsorted(sentence: I64, draw: U64, size: int) -> I64:
+    order = np.lexsort((draw, sentence))
+    return np.asarray(order[_rank_in_group(sentence[order]) < size], dtype=np.int64)
 
 
 def _rank_in_group(groups: I64) -> I64:

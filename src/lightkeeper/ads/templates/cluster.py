@@ -15,9 +15,7 @@ The steps, each a pure function over flat arrays so an engine can run them on ba
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -44,6 +42,7 @@ from lightkeeper.ads.templates.shingles import (
 )
 from lightkeeper.engine.arrays import mix64
 from lightkeeper.engine.graph import connected_components
+from lightkeeper.engine.memory import Spilled, trim_heap
 from lightkeeper.engine.runner import InProcess, SharedRunner
 
 SLOT_TYPE = pa.struct([("name", pa.string()), ("values", pa.list_(pa.string()))])
@@ -176,7 +175,15 @@ def group_templates(
     )
     del shapes
     clock.lap("boilerplate")
-    labels = _labels(features, boiler, n, opts, run)
+    sig = _signatures(features, boiler, n, opts, run)
+    # Finding similar pairs reads only the signatures: the features (at a million ads a third
+    # of this process's memory) wait in a temporary file meanwhile, so neither this process
+    # nor the processes it forks for the step hold them.
+    spilled = Spilled(_arrays(features))
+    del features
+    labels = clusters_of(similar_pairs(sig, opts, run=run), n)
+    del sig
+    features = Features(**spilled.load())
     ids_sorted = _template_ids(labels, members)
     del members
     clock.lap("cluster")
@@ -273,33 +280,10 @@ class _Clock:
         self._last = time.perf_counter()
 
     def lap(self, name: str) -> None:
-        _release_freed_memory()
+        trim_heap()
         now = time.perf_counter()
         self.seconds[name] = self.seconds.get(name, 0.0) + now - self._last
         self._last = now
-
-
-def _release_freed_memory() -> None:
-    """Give the memory freed by a step back to the system.
-
-    A step frees many batch-sized arrays (a few MB each) that glibc keeps in its heap, so the
-    process would keep the size of its largest step; `malloc_trim` returns those pages. Does
-    nothing where glibc is not the allocator."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _glibc() -> Any:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        return libc if hasattr(libc, "malloc_trim") else None
-    except OSError:
-        return None
-
-
-_LIBC = _glibc()
 
 
 def member_ids(ads: pa.Table) -> pa.Array:
@@ -576,7 +560,7 @@ def _sign_batches(
         )
 
 
-def _labels(
+def _signatures(
     features: Features,
     boiler: Boilerplate,
     n: int,
@@ -584,16 +568,20 @@ def _labels(
     run: Engine,
     *,
     batch_rows: int = BATCH_ROWS,
-) -> I64:
-    """Template label of each row (canonical order), as `template_labels`, in batches."""
+) -> U32:
+    """The MinHash signature of each row (canonical order), as `template_labels` signs them,
+    in batches on the engine."""
     sig = np.empty((n, opts.num_perm), dtype=np.uint32)
     at = 0
     for part in run.map_batches(_sign, _sign_batches(features, boiler, opts, batch_rows)):
         sig[at : at + len(part)] = part
         at += len(part)
-    edges = similar_pairs(sig, opts, run=run)
-    del sig
-    return clusters_of(edges, n)
+    return sig
+
+
+def _arrays(features: Features) -> dict[str, npt.NDArray[Any]]:
+    """The arrays of `features` by field name (not copied)."""
+    return {f.name: getattr(features, f.name) for f in dataclasses.fields(features)}
 
 
 def similar_pairs(
