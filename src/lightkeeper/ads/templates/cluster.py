@@ -165,6 +165,10 @@ def group_templates(
         del ads
         table = table.drop_columns([c for c in _TEXT_COLUMNS if c in table.column_names])
     clock.lap("prepare")
+    # Learning the boilerplate reads only sentences: the tokens (the largest array) wait in a
+    # temporary file meanwhile.
+    tokens = Spilled({"token_hash": features.token_hash})
+    features = features.without_tokens()
     boiler = learn_boilerplate(
         features.sentence_ads(),
         features.sentence_hash,
@@ -174,6 +178,7 @@ def group_templates(
         run=run,
     )
     del shapes
+    features = replace(features, token_hash=tokens.load()["token_hash"])
     clock.lap("boilerplate")
     sig = _signatures(features, boiler, n, opts, run)
     # Finding similar pairs reads only the signatures: the features (at a million ads a third
