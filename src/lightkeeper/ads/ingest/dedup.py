@@ -7,7 +7,9 @@ Non-JSON values (dates, decimals from Parquet) count as their `str()`, as they a
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import itertools
 import json
 import math
 from typing import Any
@@ -88,8 +90,38 @@ def _blake(data: bytes) -> bytes:
 
 def _json_value(value: Any) -> Any:
     """The value as plain JSON data, non-JSON values turned to `str` (the old canonical form)."""
+    if type(value) is dict:
+        return _json_row(value)
     if _plain(value):
         return value
+    return _round_trip(value)
+
+
+def _json_row(row: dict[Any, Any]) -> Any:
+    """`_json_value` of a dict. The common non-JSON row is a Parquet row whose times are
+    datetimes: those are turned to `str` field by field, as the round trip would, without
+    encoding the whole row; a row of plain JSON comes back as it is."""
+    out: dict[str, Any] | None = None
+    for position, (key, item) in enumerate(row.items()):
+        if type(key) is not str:
+            return _round_trip(row)
+        if _plain(item):
+            if out is not None:
+                out[key] = item
+            continue
+        if type(item) not in _AS_STR:
+            return _round_trip(row)
+        if out is None:
+            out = dict(itertools.islice(row.items(), position))
+        out[key] = str(item)
+    return row if out is None else out
+
+
+# Types whose JSON form under `default=str` is their `str()`, as a string.
+_AS_STR = frozenset({datetime.datetime, datetime.date, datetime.time})
+
+
+def _round_trip(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
