@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +106,45 @@ def test_renewed_workers_do_not_come_from_this_process() -> None:
         renewed = set(engine.map_batches(parent_pid, range(8)))
         assert os.getpid() not in renewed
         assert list(engine.map_batches(square_all, [[1, 2], [3]])) == [[1, 4], [9]]
+
+
+def test_renew_forks_from_here_when_the_server_process_cannot_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lightkeeper.engine import local
+
+    def unavailable(workers: int, preload: object) -> None:
+        raise OSError(98, "cannot bind the server's socket")
+
+    monkeypatch.setattr(local, "_lean_pool", unavailable)
+    with LocalEngine(2) as engine:
+        engine.renew()
+        assert set(engine.map_batches(parent_pid, range(6))) == {os.getpid()}
+        assert list(engine.map_batches(square_all, [[4]])) == [[16]]
+
+
+_UNGUARDED_SCRIPT = """
+from lightkeeper.engine.local import LocalEngine
+
+def square(batch):
+    return [x * x for x in batch]
+
+with LocalEngine(2, preload=("json",)) as engine:
+    engine.renew()
+    print("result", list(engine.map_batches(square, [[1, 2], [3]])))
+"""
+
+
+def test_a_script_without_a_main_guard_still_runs(tmp_path: Path) -> None:
+    """The renewed workers run the main script again; without a guard it would start another
+    engine there. That is stopped at once with a clear message, and the workers are forked
+    from the script's process instead."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(_UNGUARDED_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines() == ["result [[1, 4], [9]]"]
+    assert "main guard" not in done.stdout
+    assert 'if __name__ == "__main__":' in done.stderr

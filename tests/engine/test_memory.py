@@ -67,6 +67,7 @@ def test_spilled_arrays_come_back_equal_and_the_file_goes(
         "empty": np.zeros(0, dtype=np.float64),
     }
     spilled = Spilled(arrays)
+    assert spilled.on_disk
     # The file is unnamed: nothing is left in the directory, even while it is open.
     assert _spill_files(tmp_path) == []
     back = spilled.load()
@@ -78,6 +79,24 @@ def test_spilled_arrays_come_back_equal_and_the_file_goes(
     with pytest.raises(ValueError, match="once"):
         spilled.load()
     assert os.listdir(tmp_path) == []
+
+
+def test_arrays_stay_in_memory_when_the_file_cannot_be_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tempfile
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_space)
+    arrays = {"a": np.arange(5, dtype=np.int64)}
+    spilled = Spilled(arrays)
+    assert not spilled.on_disk
+    back = spilled.load()
+    assert np.array_equal(back["a"], arrays["a"])
+    with pytest.raises(ValueError, match="once"):
+        spilled.load()
 
 
 def test_spilling_refuses_object_arrays() -> None:

@@ -44,7 +44,7 @@ from lightkeeper.ads.link.personas import ad_personas
 from lightkeeper.ads.report.render import render_report
 from lightkeeper.ads.table import ADS_SCHEMA, ads_table
 from lightkeeper.ads.types import AdRecord
-from lightkeeper.engine.local import LocalEngine
+from lightkeeper.engine.local import LocalEngine, refuse_main_rerun
 from lightkeeper.engine.memory import calm_collector, peak_rss_mb
 from lightkeeper.errors import InputError, OutputError
 
@@ -125,6 +125,7 @@ def analyze(
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     """Analyse the input files into `out_dir` and return the summary (also in summary.json)."""
+    refuse_main_rerun()
     check_inputs(paths)
     _catalogue(options.corpus.catalogue_path)  # a bad catalogue fails before any work
     prepare_output_dir(out_dir)

@@ -12,6 +12,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Any, TypeVar
 
@@ -49,6 +50,7 @@ class LocalEngine:
         self._lean = False
 
     def __enter__(self) -> LocalEngine:
+        refuse_main_rerun()
         self._open = True
         return self
 
@@ -72,9 +74,18 @@ class LocalEngine:
         stay alive in the workers as they were. And before handing the engine to another
         thread, so no process is forked while that thread and this one both run.
         """
-        pool = self._workers()
-        if pool is not None:
-            pool.submit(_nothing).result()  # a first task forks all the workers
+        try:
+            pool = self._workers()
+            if pool is not None:
+                pool.submit(_nothing).result()  # a first task forks all the workers
+        except (BrokenProcessPool, OSError):
+            if not self._lean:
+                raise
+            # The server process could not give workers (a script calling this without a
+            # main guard, no room for its socket): fork them from here, as the first ones.
+            self._stop()
+            self._lean = False
+            self.start()
 
     def renew(self) -> None:
         """Replace the workers by new ones started now from the small server process (see the
@@ -134,6 +145,22 @@ def _lean_pool(workers: int, preload: Sequence[str]) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(preload))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+_UNGUARDED = (
+    "a worker process is running the main script again, which starts an engine: put the"
+    ' script\'s main code under `if __name__ == "__main__":`'
+)
+
+
+def refuse_main_rerun() -> None:
+    """Raise RuntimeError in a worker that is still importing its parent's main script (what
+    multiprocessing does for workers not forked from the parent, such as those of `renew`).
+
+    A script without a main guard would start a second run there: it is stopped at once, with
+    what to do, and its parent forks its workers instead (see `LocalEngine.start`)."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise RuntimeError(_UNGUARDED)
 
 
 def _nothing() -> None:

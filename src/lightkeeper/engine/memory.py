@@ -84,30 +84,52 @@ def calm_collector(gen0: int = RUN_GEN0_THRESHOLD) -> Iterator[None]:
 
 class Spilled:
     """NumPy arrays set aside in an unnamed temporary file while a step that does not read them
-    needs the memory; `load` reads them back (once) and removes the file.
+    needs the memory; `load` gives them back (once) and removes the file.
 
     The file lives in the system's temporary directory (TMPDIR) and is deleted by the system
-    even if the run is killed. Arrays come back equal, with their dtypes and shapes.
+    even if the run is killed. Arrays come back equal, with their dtypes and shapes. Spilling
+    only saves memory: where the file cannot be written (no space, no temporary directory), the
+    arrays are simply kept in memory and the run goes on.
     """
 
     def __init__(self, arrays: Mapping[str, npt.NDArray[Any]]) -> None:
         self._names = list(arrays)
-        # Open past this call on purpose: `load` closes it, and the file goes with it.
-        file = tempfile.TemporaryFile(prefix="lightkeeper-spill-")  # noqa: SIM115
-        self._file: IO[bytes] | None = file
+        self._kept: dict[str, npt.NDArray[Any]] | None = None
+        self._file: IO[bytes] | None = None
+        self._loaded = False
         try:
-            for name in self._names:
-                np.save(self._file, arrays[name], allow_pickle=False)
-            self._file.flush()
-        except BaseException:
-            self._file.close()
-            raise
+            self._file = _spill_file(arrays)
+        except OSError:
+            self._kept = dict(arrays)
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the arrays are in the temporary file (else kept in memory)."""
+        return self._file is not None
 
     def load(self) -> dict[str, npt.NDArray[Any]]:
         """The arrays, by name, read back; the file is gone afterwards."""
-        if self._file is None:
+        if self._loaded:
             raise ValueError("spilled arrays can be loaded once")
+        self._loaded = True
+        if self._file is None:
+            kept, self._kept = self._kept or {}, None
+            return kept
         file, self._file = self._file, None
         with file:
             file.seek(0)
             return {name: np.load(file, allow_pickle=False) for name in self._names}
+
+
+def _spill_file(arrays: Mapping[str, npt.NDArray[Any]]) -> IO[bytes]:
+    """An unnamed temporary file holding `arrays` in order (`np.save` each)."""
+    # Open past this call on purpose: `Spilled.load` closes it, and the file goes with it.
+    file = tempfile.TemporaryFile(prefix="lightkeeper-spill-")  # noqa: SIM115
+    try:
+        for array in arrays.values():
+            np.save(file, array, allow_pickle=False)
+        file.flush()
+    except BaseException:
+        file.close()
+        raise
+    return file
