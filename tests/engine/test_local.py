@@ -113,7 +113,10 @@ def test_renew_forks_from_here_when_the_server_process_cannot_start(
 ) -> None:
     from lightkeeper.engine import local
 
+    calls: list[int] = []
+
     def unavailable(workers: int, preload: object) -> None:
+        calls.append(workers)
         raise OSError(98, "cannot bind the server's socket")
 
     monkeypatch.setattr(local, "_lean_pool", unavailable)
@@ -121,6 +124,9 @@ def test_renew_forks_from_here_when_the_server_process_cannot_start(
         engine.renew()
         assert set(engine.map_batches(parent_pid, range(6))) == {os.getpid()}
         assert list(engine.map_batches(square_all, [[4]])) == [[16]]
+        engine.renew()  # not asked again: it failed once
+        assert set(engine.map_batches(parent_pid, range(6))) == {os.getpid()}
+    assert calls == [2]
 
 
 _UNGUARDED_SCRIPT = """

@@ -47,7 +47,8 @@ class LocalEngine:
         self.preload = tuple(preload)
         self._pool: ProcessPoolExecutor | None = None
         self._open = False
-        self._lean = False
+        self._lean = False  # whether workers come from the server process
+        self._no_server = False  # the server process could not give workers: fork them
 
     def __enter__(self) -> LocalEngine:
         refuse_main_rerun()
@@ -58,8 +59,8 @@ class LocalEngine:
         self.close()
 
     def _workers(self) -> ProcessPoolExecutor | None:
-        """The pool of workers, started (forked from this process as it is now) when first
-        needed; None when the engine runs in this process."""
+        """The pool of workers, started when first needed (forked from this process as it is
+        now, or from the server process after `renew`); None when the engine runs here."""
         if self._pool is None and self._open and self.workers > 1:
             if self._lean:
                 self._pool = _lean_pool(self.workers, self.preload)
@@ -84,7 +85,7 @@ class LocalEngine:
             # The server process could not give workers (a script calling this without a
             # main guard, no room for its socket): fork them from here, as the first ones.
             self._stop()
-            self._lean = False
+            self._lean, self._no_server = False, True
             self.start()
 
     def renew(self) -> None:
@@ -93,7 +94,7 @@ class LocalEngine:
         ones share none of this process's pages, so none is kept alive in them when this
         process rewrites it. What they run and receive is pickled, as for any worker."""
         self._stop()
-        self._lean = True
+        self._lean = not self._no_server
         self.start()
 
     def close(self) -> None:
