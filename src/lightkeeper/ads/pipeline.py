@@ -153,7 +153,9 @@ def analyze(
         corpus = run_corpus_stages(out_dir, options=options.corpus, engine=engine)
     tally.timings.update(corpus.pop("corpus_stages_seconds"))
     memory.update(corpus.pop("corpus_stages_peak_rss_mb"))
-    # Workers are counted once they have ended (the engine is closed by now).
+    # The processes forked from this one (per-ad workers, a step's processes), counted once
+    # ended; their peak counts the pages they share with this process. Workers from the
+    # server process are not children of this one and are not counted here.
     memory["largest_worker"] = peak_rss_mb(children=True)
     tally.timings["total"] = time.perf_counter() - started
     summary = {
