@@ -12,7 +12,7 @@ from lightkeeper.ads.indicators.risk import REASON_TYPE
 
 
 def test_reason_evidence_keeps_code_and_evidence_of_every_reason(tmp_path: Path) -> None:
-    reasons = [
+    reasons: list[list[dict[str, object]] | None] = [
         [
             {"code": "A1", "name": "Name one", "contribution": 0.4, "evidence": "first"},
             {"code": "B2", "name": "Name two", "contribution": 0.1, "evidence": None},
