@@ -186,20 +186,16 @@ def _network_risk(
 _REASON_FIELDS = ("code", "evidence")
 
 
-def _reason_evidence(path: Path) -> pa.Array:
+def _reason_evidence(path: Path) -> pa.ChunkedArray:
     """Each ad's risk reasons with only the fields network risk reads: a third less to hold
-    than the whole reasons (their names repeat in every ad)."""
+    than the whole reasons (their names repeat in every ad). One chunk where it fits."""
     parquet = pq.ParquetFile(path)
     leaves = [
         column.path
         for column in (parquet.schema.column(i) for i in range(parquet.metadata.num_columns))
         if column.path.startswith("risk_reasons.") and column.name in _REASON_FIELDS
     ]
-    reasons = parquet.read(columns=leaves).column("risk_reasons")
-    combined = reasons.combine_chunks()
-    del reasons
-    release_memory()
-    return combined
+    return _contiguous(parquet.read(columns=leaves)).column("risk_reasons")
 
 
 def _corpus_summary(
@@ -225,7 +221,12 @@ _MAX_CONTIGUOUS_BYTES = 1 << 30
 def _read_contiguous(path: Path, columns: Sequence[str]) -> pa.Table:
     """The columns with each in one chunk where it fits: taking scattered rows from a column of
     many chunks (one per row group) costs a pass over all of them, every time."""
-    table = _read(path, columns)
+    return _contiguous(_read(path, columns))
+
+
+def _contiguous(table: pa.Table) -> pa.Table:
+    """`table` with each column in one chunk where it fits (see `_read_contiguous`), the memory
+    of the chunks given back."""
     if table.nbytes > _MAX_CONTIGUOUS_BYTES:
         return table
     combined = table.combine_chunks()
